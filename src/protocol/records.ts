@@ -1,0 +1,44 @@
+// Records as they travel on the wire: assessment, response, media (PROTOCOL.md "Records").
+import { z } from 'zod';
+import { jsonBytes, jsonDepth } from './json-limits';
+import { MAX_JSON_DEPTH, MAX_RECORD_DATA_BYTES } from './limits';
+
+export const RECORD_TYPES = ['assessment', 'response', 'media'] as const;
+export const RecordTypeSchema = z.enum(RECORD_TYPES);
+export type RecordType = z.infer<typeof RecordTypeSchema>;
+
+/** `<ISO-8601 UTC with ms>-<4 hex counter>-<node id>`; compares as a plain string. */
+export const HLC_PATTERN = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z-[0-9a-f]{4}-[A-Za-z0-9_-]{1,64}$/;
+export const HlcSchema = z.string().regex(HLC_PATTERN, 'not a hybrid logical clock stamp');
+export const NodeIdSchema = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'node id: 1 to 64 of A-Z a-z 0-9 _ -');
+
+export const IdSchema = z.uuid();
+
+/** A record's `data`: a JSON object within the size and depth limits. */
+export const RecordDataSchema = z
+  .record(z.string(), z.unknown())
+  .refine((d) => jsonDepth(d) <= MAX_JSON_DEPTH, { message: `data nested deeper than ${MAX_JSON_DEPTH}` })
+  .refine((d) => jsonBytes(d) <= MAX_RECORD_DATA_BYTES, { message: `data over ${MAX_RECORD_DATA_BYTES} bytes` });
+export type RecordData = Record<string, unknown>;
+
+export const SyncRecordSchema = z.object({
+  type: RecordTypeSchema,
+  id: IdSchema,
+  entityId: IdSchema,
+  version: z.number().int().positive(),
+  data: z.record(z.string(), z.unknown()),
+  deleted: z.boolean(),
+  hlc: HlcSchema,
+  updatedBy: z.string(),
+});
+export type SyncRecord = z.infer<typeof SyncRecordSchema>;
+
+/** Per-type rules on `data` checked by the server (and by the client before saving). */
+export const ResponseDataSchema = z.looseObject({ assessmentId: IdSchema });
+export const MediaDataSchema = z.looseObject({
+  parentId: IdSchema,
+  contentType: z.string().min(1).max(255),
+  size: z.number().int().nonnegative(),
+  sha256: z.string().regex(/^[0-9a-f]{64}$/),
+  fileName: z.string().min(1).max(255),
+});

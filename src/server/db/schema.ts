@@ -1,0 +1,146 @@
+// The server's tables (DESIGN.md "Data"). Migrations in drizzle/ are generated from this file
+// by drizzle-kit; the feed trigger and its sequence live in a custom migration.
+import { sql } from 'drizzle-orm';
+import {
+  bigint,
+  boolean,
+  check,
+  customType,
+  index,
+  integer,
+  jsonb,
+  pgSequence,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  uuid,
+} from 'drizzle-orm/pg-core';
+
+/** PostgreSQL's 64-bit transaction id; orders the pull feed. Read as a decimal string. */
+export const xid8 = customType<{ data: string; driverData: string }>({
+  dataType: () => 'xid8',
+});
+
+/** Row order of the pull feed within one transaction. */
+export const recordsSeq = pgSequence('records_seq');
+
+const createdAt = () => timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow();
+
+export const users = pgTable(
+  'users',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    email: text('email').notNull().unique(),
+    name: text('name').notNull(),
+    role: text('role', { enum: ['field_worker', 'coordinator', 'admin'] }).notNull(),
+    passwordHash: text('password_hash').notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [check('users_role_check', sql`${t.role} in ('field_worker', 'coordinator', 'admin')`)],
+);
+
+export const entities = pgTable('entities', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  name: text('name').notNull(),
+  kind: text('kind').notNull(),
+  createdAt: createdAt(),
+  /** Transaction that last wrote the entity (set by trigger): tells pull that a name changed. */
+  txid: xid8('txid').notNull().default(sql`pg_current_xact_id()`),
+});
+
+export const assignments = pgTable(
+  'assignments',
+  {
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    entityId: uuid('entity_id')
+      .notNull()
+      .references(() => entities.id, { onDelete: 'cascade' }),
+    createdAt: createdAt(),
+  },
+  (t) => [primaryKey({ columns: [t.userId, t.entityId] }), index('assignments_entity_idx').on(t.entityId)],
+);
+
+export const records = pgTable(
+  'records',
+  {
+    id: uuid('id').primaryKey(),
+    type: text('type', { enum: ['assessment', 'response', 'media'] }).notNull(),
+    entityId: uuid('entity_id')
+      .notNull()
+      .references(() => entities.id),
+    version: integer('version').notNull(),
+    data: jsonb('data').$type<Record<string, unknown>>().notNull(),
+    deleted: boolean('deleted').notNull().default(false),
+    hlc: text('hlc').notNull(),
+    updatedBy: uuid('updated_by').notNull(),
+    deviceId: text('device_id').notNull(),
+    createdAt: createdAt(),
+    updatedAt: timestamp('updated_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+    /** Pull feed position: writing transaction, then row order within it (both set by trigger). */
+    txid: xid8('txid').notNull().default(sql`pg_current_xact_id()`),
+    seq: bigint('seq', { mode: 'number' }).notNull().default(sql`nextval('records_seq')`),
+  },
+  (t) => [
+    index('records_feed_idx').on(t.txid, t.seq),
+    index('records_entity_feed_idx').on(t.entityId, t.txid, t.seq),
+    check('records_type_check', sql`${t.type} in ('assessment', 'response', 'media')`),
+    check('records_version_check', sql`${t.version} > 0`),
+  ],
+);
+
+/** The idempotency log: every change id seen, with the result given for it. */
+export const syncChanges = pgTable(
+  'sync_changes',
+  {
+    changeId: uuid('change_id').primaryKey(),
+    userId: uuid('user_id').notNull(),
+    deviceId: text('device_id').notNull(),
+    recordId: uuid('record_id'),
+    /** The stamp as sent, before any clamp. */
+    originalHlc: text('original_hlc'),
+    result: jsonb('result').$type<Record<string, unknown>>(),
+    createdAt: createdAt(),
+  },
+  (t) => [index('sync_changes_user_idx').on(t.userId, t.createdAt)],
+);
+
+/** Both sides of every conflict, in full. */
+export const syncConflicts = pgTable(
+  'sync_conflicts',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    changeId: uuid('change_id'),
+    recordId: uuid('record_id').notNull(),
+    entityId: uuid('entity_id').notNull(),
+    type: text('type', { enum: ['assessment', 'response', 'media'] }).notNull(),
+    resolution: text('resolution', { enum: ['client_wins', 'server_wins'] }).notNull(),
+    winner: jsonb('winner').$type<Record<string, unknown>>().notNull(),
+    loser: jsonb('loser').$type<Record<string, unknown>>().notNull(),
+    clampedFrom: text('clamped_from'),
+    status: text('status', { enum: ['open', 'resolved'] }).notNull().default('open'),
+    createdAt: createdAt(),
+    resolvedAt: timestamp('resolved_at', { withTimezone: true, mode: 'date' }),
+    resolvedBy: uuid('resolved_by'),
+    resolvedAction: text('resolved_action', { enum: ['accept', 'restore_loser'] }),
+  },
+  (t) => [
+    index('sync_conflicts_entity_idx').on(t.entityId, t.status, t.createdAt),
+    index('sync_conflicts_record_idx').on(t.recordId),
+  ],
+);
+
+/** Last push and pull per user, for GET /sync/status. */
+export const syncActivity = pgTable('sync_activity', {
+  userId: uuid('user_id').primaryKey(),
+  lastPushAt: timestamp('last_push_at', { withTimezone: true, mode: 'date' }),
+  lastPullAt: timestamp('last_pull_at', { withTimezone: true, mode: 'date' }),
+});
+
+/** Server settings kept with the database, e.g. the generated JWT secret. */
+export const settings = pgTable('settings', {
+  key: text('key').primaryKey(),
+  value: text('value').notNull(),
+});
