@@ -12,7 +12,7 @@ import type pg from 'pg';
 const MIGRATION_LOCK = 7_317_001;
 
 export function migrationsFolder(): string {
-  return process.env.FIELDSYNC_MIGRATIONS_DIR ?? path.join(process.cwd(), 'drizzle');
+  return process.env.FIELDSYNC_MIGRATIONS_DIR ?? path.join(/*turbopackIgnore: true*/ process.cwd(), 'drizzle');
 }
 
 export async function migratePglite(client: PGlite): Promise<void> {

@@ -1,0 +1,3 @@
+import { route } from '@/server/runtime';
+
+export const GET = route('health');

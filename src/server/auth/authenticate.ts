@@ -1,0 +1,47 @@
+// Who is calling: verifies the bearer token, then reads the user and the entities they may
+// see from the database on every request, so role and assignment changes apply at once.
+import { sql } from 'drizzle-orm';
+import type { Role } from '@/protocol/auth';
+import type { ServerContext } from '../context';
+import { rows } from '../db/database';
+import { forbidden, unauthenticated } from '../http/api-error';
+import { InvalidTokenError, verifyToken } from './jwt';
+
+export interface Caller {
+  readonly id: string;
+  readonly email: string;
+  readonly name: string;
+  readonly role: Role;
+  /** Entities this caller may read and write: assigned ones, or every entity for an admin. */
+  readonly entityIds: readonly string[];
+}
+
+const BEARER = /^Bearer ([A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*)$/;
+
+export async function authenticate(ctx: ServerContext, request: Request): Promise<Caller> {
+  const header = request.headers.get('authorization') ?? '';
+  const m = BEARER.exec(header.trim());
+  if (!m) throw unauthenticated();
+  let userId: string;
+  try {
+    userId = await verifyToken(ctx.tokens, m[1]!, ctx.clock.now());
+  } catch (e) {
+    if (e instanceof InvalidTokenError) throw unauthenticated('the token is invalid or expired');
+    throw e;
+  }
+  if (!/^[0-9a-f-]{36}$/i.test(userId)) throw unauthenticated('the token is invalid or expired');
+  const [user] = await rows<{ id: string; email: string; name: string; role: Role; entity_ids: string[] | null }>(
+    ctx.database.db,
+    sql`select u.id, u.email, u.name, u.role,
+          case when u.role = 'admin' then (select array_agg(e.id order by e.id) from entities e)
+               else (select array_agg(a.entity_id order by a.entity_id) from assignments a where a.user_id = u.id)
+          end as entity_ids
+        from users u where u.id = ${userId}`,
+  );
+  if (!user) throw unauthenticated('the token is invalid or expired');
+  return { id: user.id, email: user.email, name: user.name, role: user.role, entityIds: user.entity_ids ?? [] };
+}
+
+export function requireRole(caller: Caller, ...roles: Role[]): void {
+  if (!roles.includes(caller.role)) throw forbidden(`this needs the role ${roles.join(' or ')}`);
+}

@@ -1,0 +1,71 @@
+// Everything a handler needs, passed in: the database, configuration, clock, logger, token
+// settings, the server's HLC and the rate limiters. Built once per process (or per test).
+import { randomBytes } from 'node:crypto';
+import { eq } from 'drizzle-orm';
+import type { TokenSettings } from './auth/jwt';
+import { type Clock, systemClock } from './clock';
+import type { Config } from './config';
+import type { Database } from './db/database';
+import { settings } from './db/schema';
+import { type Limiter, memoryLimiter } from './http/rate-limit';
+import { type Logger, createLogger } from './log';
+import { ServerHlc } from './server-hlc';
+
+export interface Limiters {
+  readonly sync: Limiter;
+  readonly loginAccount: Limiter;
+  readonly loginAddress: Limiter;
+}
+
+export interface ServerContext {
+  readonly database: Database;
+  readonly config: Config;
+  readonly clock: Clock;
+  readonly log: Logger;
+  readonly tokens: TokenSettings;
+  readonly hlc: ServerHlc;
+  readonly limits: Limiters;
+}
+
+export interface ContextOptions {
+  database: Database;
+  config: Config;
+  clock?: Clock;
+  log?: Logger;
+}
+
+export async function createContext(opts: ContextOptions): Promise<ServerContext> {
+  const { database, config } = opts;
+  const clock = opts.clock ?? systemClock;
+  const secret = config.jwtSecret ?? (await storedSecret(database));
+  return {
+    database,
+    config,
+    clock,
+    log: opts.log ?? createLogger(),
+    tokens: {
+      key: new TextEncoder().encode(secret),
+      issuer: config.jwtIssuer,
+      audience: config.jwtAudience,
+      ttlSeconds: config.tokenTtlSeconds,
+    },
+    hlc: new ServerHlc(clock),
+    limits: {
+      sync: memoryLimiter(config.syncRequestsPerMinute, 60),
+      loginAccount: memoryLimiter(config.loginFailuresPerAccount, config.loginWindowSeconds),
+      loginAddress: memoryLimiter(config.loginFailuresPerAddress, config.loginWindowSeconds),
+    },
+  };
+}
+
+/** The JWT secret generated on first start and kept with the database. */
+async function storedSecret(database: Database): Promise<string> {
+  const db = database.db;
+  await db
+    .insert(settings)
+    .values({ key: 'jwt_secret', value: randomBytes(48).toString('base64url') })
+    .onConflictDoNothing();
+  const [row] = await db.select().from(settings).where(eq(settings.key, 'jwt_secret'));
+  if (!row) throw new Error('jwt secret missing after insert');
+  return row.value;
+}
