@@ -18,6 +18,8 @@ export type DatabaseKind = 'pglite' | 'postgres';
 
 export interface Database {
   readonly kind: DatabaseKind;
+  /** PGlite only: the data folder as a tar file (tests copy a migrated template this way). */
+  dump?: () => Promise<Blob | File>;
   readonly db: Db;
   /** Throws when the database cannot answer. */
   ping(): Promise<void>;
@@ -33,11 +35,13 @@ export interface OpenOptions {
   dataDir?: string | undefined;
   /** Pool size for PostgreSQL. */
   poolSize?: number;
+  /** PGlite: start from this dumped data folder (tests start from a migrated template). */
+  loadDataDir?: Blob | File;
 }
 
 export async function openDatabase(opts: OpenOptions): Promise<Database> {
   if (opts.url) return openPostgres(opts.url, opts.poolSize ?? 10);
-  return openPglite(opts.dataDir);
+  return openPglite(opts.dataDir, opts.loadDataDir);
 }
 
 async function openPostgres(url: string, max: number): Promise<Database> {
@@ -66,8 +70,8 @@ async function openPostgres(url: string, max: number): Promise<Database> {
   };
 }
 
-async function openPglite(dataDir: string | undefined): Promise<Database> {
-  const client = dataDir ? new PGlite(dataDir) : new PGlite();
+async function openPglite(dataDir: string | undefined, loadDataDir: Blob | File | undefined): Promise<Database> {
+  const client = new PGlite({ ...(dataDir ? { dataDir } : {}), ...(loadDataDir ? { loadDataDir } : {}) });
   await client.waitReady;
   const db = drizzlePglite(client, { schema }) as unknown as Db;
   return {
@@ -78,6 +82,7 @@ async function openPglite(dataDir: string | undefined): Promise<Database> {
       await client.query('select 1');
     },
     migrate: () => migratePglite(client),
+    dump: () => client.dumpDataDir('none'),
     close: async () => {
       if (!client.closed) await client.close();
     },
