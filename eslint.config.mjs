@@ -38,4 +38,6 @@ export default tseslint.config(
   { files: ['src/client/**'], ignores: ['src/client/**/*.integration.test.ts'], rules: forbid('server', 'app') },
   { files: ['src/server/**'], rules: forbid('client', 'app') },
   { files: ['scripts/**', 'bench/**', 'e2e/**', '**/*.test.ts'], rules: { 'no-console': 'off' } },
+  // Plain Node scripts (scripts/*.mjs) are outside tsconfig: lint them without type information.
+  { files: ['**/*.mjs'], ...tseslint.configs.disableTypeChecked },
 );

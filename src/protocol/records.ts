@@ -1,6 +1,6 @@
 // Records as they travel on the wire: assessment, response, media (PROTOCOL.md "Records").
 import { z } from 'zod';
-import { jsonBytes, jsonDepth } from './json-limits';
+import { hasNulCharacter, jsonBytes, jsonDepth } from './json-limits';
 import { MAX_JSON_DEPTH, MAX_RECORD_DATA_BYTES } from './limits';
 
 export const RECORD_TYPES = ['assessment', 'response', 'media'] as const;
@@ -18,7 +18,8 @@ export const IdSchema = z.uuid();
 export const RecordDataSchema = z
   .record(z.string(), z.unknown())
   .refine((d) => jsonDepth(d) <= MAX_JSON_DEPTH, { message: `data nested deeper than ${MAX_JSON_DEPTH}` })
-  .refine((d) => jsonBytes(d) <= MAX_RECORD_DATA_BYTES, { message: `data over ${MAX_RECORD_DATA_BYTES} bytes` });
+  .refine((d) => jsonBytes(d) <= MAX_RECORD_DATA_BYTES, { message: `data over ${MAX_RECORD_DATA_BYTES} bytes` })
+  .refine((d) => !hasNulCharacter(d), { message: 'data holds a U+0000 character, which cannot be stored' });
 export type RecordData = Record<string, unknown>;
 
 export const SyncRecordSchema = z.object({

@@ -38,3 +38,12 @@ export function isRetryableTransactionError(e: unknown): boolean {
   }
   return false;
 }
+
+/** Text PostgreSQL cannot store (U+0000, bad encoding): the client's input, not a server fault. */
+export function isUnstorableText(e: unknown): boolean {
+  for (const err of chain(e)) {
+    const code = codeOf(err);
+    if (code === '22P05' || code === '22021') return true;
+  }
+  return false;
+}

@@ -1,9 +1,9 @@
 // Wraps a handler so that every failure becomes the protocol's error body: typed ApiErrors as
 // they are, an unreachable database as 503 with Retry-After, anything else as a logged 500
 // that shows the client no stack and no internals.
-import { isDatabaseUnavailable } from '../db/errors';
+import { isDatabaseUnavailable, isUnstorableText } from '../db/errors';
 import type { Logger } from '../log';
-import { ApiError, unavailable } from './api-error';
+import { ApiError, badRequest, unavailable } from './api-error';
 import { errorResponse } from './respond';
 
 export type Handler = (request: Request) => Promise<Response>;
@@ -20,6 +20,7 @@ export function handle(log: Logger, fn: Handler): Handler {
 
 export function toErrorResponse(log: Logger, request: Request, e: unknown): Response {
   if (e instanceof ApiError) return errorResponse(e);
+  if (isUnstorableText(e)) return errorResponse(badRequest('the request holds text that cannot be stored'));
   if (isDatabaseUnavailable(e)) {
     log.warn({ err: e, url: request.url }, 'database unavailable');
     return errorResponse(unavailable());

@@ -1,0 +1,62 @@
+import { z } from 'zod';
+import { describe, expect, it } from 'vitest';
+import { ApiError } from './api-error';
+import { parseWith, readJson } from './read-json';
+
+const post = (body: BodyInit | null, headers: Record<string, string> = { 'content-type': 'application/json' }) =>
+  new Request('http://test/', { method: 'POST', headers, body });
+
+async function failure(p: Promise<unknown>): Promise<[number, string]> {
+  try {
+    await p;
+  } catch (e) {
+    if (e instanceof ApiError) return [e.status, e.code];
+    throw e;
+  }
+  throw new Error('expected an ApiError');
+}
+
+describe('readJson', () => {
+  it('parses JSON within the limit, as application/json or a +json type', async () => {
+    expect(await readJson(post('{"a":[1,2]}'), 100)).toEqual({ a: [1, 2] });
+    expect(await readJson(post('{"a":1}', { 'content-type': 'application/merge-patch+json; charset=utf-8' }), 100)).toEqual({ a: 1 });
+  });
+
+  it('refuses a declared length over the limit with 413 without reading the body', async () => {
+    const request = post('{}', { 'content-type': 'application/json', 'content-length': '101' });
+    expect(await failure(readJson(request, 100))).toEqual([413, 'PAYLOAD_TOO_LARGE']);
+    expect(request.bodyUsed).toBe(false);
+  });
+
+  it('refuses a body that turns out longer than the limit with 413', async () => {
+    expect(await failure(readJson(post(`"${'x'.repeat(100)}"`), 100))).toEqual([413, 'PAYLOAD_TOO_LARGE']);
+    expect(await readJson(post(`"${'x'.repeat(98)}"`), 100)).toBe('x'.repeat(98));
+  });
+
+  it('refuses empty bodies and broken JSON with 400 BAD_REQUEST, other media types with 415', async () => {
+    expect(await failure(readJson(post(null), 100))).toEqual([400, 'BAD_REQUEST']);
+    expect(await failure(readJson(post('  '), 100))).toEqual([400, 'BAD_REQUEST']);
+    expect(await failure(readJson(post('{"a":'), 100))).toEqual([400, 'BAD_REQUEST']);
+    expect(await failure(readJson(post(new Uint8Array([0xff, 0xfe, 0x00])), 100))).toEqual([400, 'BAD_REQUEST']);
+    expect(await failure(readJson(post('{}', { 'content-type': 'text/plain' }), 100))).toEqual([415, 'UNSUPPORTED_MEDIA_TYPE']);
+    // A string body without a content type is sent as text/plain by fetch: refused too.
+    expect(await failure(readJson(post('{}', {}), 100))).toEqual([415, 'UNSUPPORTED_MEDIA_TYPE']);
+  });
+});
+
+describe('parseWith', () => {
+  const schema = z.strictObject({ n: z.number() });
+  it('returns the parsed value, or 400 with the issues as details', () => {
+    expect(parseWith(schema, { n: 1 })).toEqual({ n: 1 });
+    try {
+      parseWith(schema, { n: 1, extra: true });
+      expect.unreachable();
+    } catch (e) {
+      expect(e).toBeInstanceOf(ApiError);
+      const err = e as ApiError;
+      expect([err.status, err.code]).toEqual([400, 'VALIDATION']);
+      expect(err.details).toEqual([expect.objectContaining({ path: '' })]);
+    }
+    expect(() => parseWith(schema, {}, 'BAD_REQUEST')).toThrow(expect.objectContaining({ code: 'BAD_REQUEST' }));
+  });
+});
