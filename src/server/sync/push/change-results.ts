@@ -1,0 +1,34 @@
+// The result of one change as the protocol shows it, and the response that sorts them into
+// successful, conflicts and failed (PROTOCOL.md "Push").
+import type { ItemErrorCode } from '@/protocol/errors';
+import type { ChangeResult, PushResponse } from '@/protocol/push';
+
+interface Ids {
+  readonly changeId: string;
+  readonly recordId: string | null;
+}
+
+const idsOf = ({ changeId, recordId }: Ids) => ({ changeId, recordId, offlineId: recordId, serverId: recordId });
+
+export function failedResult(ids: Ids, code: ItemErrorCode, message: string): ChangeResult {
+  return { ...idsOf(ids), status: 'failed', code, message };
+}
+
+export function successResult(ids: Ids, version: number): ChangeResult {
+  return { ...idsOf(ids), status: 'success', version };
+}
+
+export function conflictResult(ids: Ids, version: number, extra: Pick<ChangeResult, 'resolution' | 'record'>): ChangeResult {
+  return { ...idsOf(ids), status: 'conflict', version, ...extra };
+}
+
+/** Results in array order, sorted into the three lists. */
+export function toPushResponse(results: readonly ChangeResult[], serverHlc: string): PushResponse {
+  const response: PushResponse = { successful: [], conflicts: [], failed: [], serverHlc };
+  for (const r of results) {
+    if (r.status === 'success') response.successful.push(r);
+    else if (r.status === 'conflict') response.conflicts.push(r);
+    else response.failed.push(r);
+  }
+  return response;
+}

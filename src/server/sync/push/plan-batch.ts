@@ -1,0 +1,162 @@
+// Decides a whole batch in memory, in array order, from the rows loaded for it: replays get
+// their first answer, the rest go through the access rules and the conflict rule of the pure
+// core. Several changes to one record apply one after another; only each record's final
+// state is written. Pure: no I/O, the clock reading comes in as `now`.
+import { type ConflictSide } from '@/protocol/conflicts';
+import { HLC_MAX_FUTURE_MS } from '@/protocol/limits';
+import type { Change, ChangeResult, Resolution } from '@/protocol/push';
+import { IdSchema, type RecordType } from '@/protocol/records';
+import { type RecordState, applyChange } from '@/core/apply-change';
+import { checkAccess, referencedId } from '@/core/change-access';
+import { clampHlc } from '@/core/hlc';
+import { conflictResult, failedResult, successResult } from './change-results';
+import type { BatchItem } from './parse-batch';
+import { stateToSyncRecord } from './record-state';
+
+/** A change id already in the idempotency log. */
+export interface SeenChange {
+  readonly userId: string;
+  readonly result: ChangeResult | null;
+}
+
+export interface PlanInput {
+  readonly items: readonly BatchItem[];
+  readonly userId: string;
+  readonly deviceId: string;
+  readonly entityIds: readonly string[];
+  readonly now: number;
+  /** Records loaded for the batch (its record ids and the ids its data refers to), by id. */
+  readonly records: ReadonlyMap<string, RecordState>;
+  /** Log entries of the batch's change ids, by lowercase change id. */
+  readonly seen: ReadonlyMap<string, SeenChange>;
+}
+
+export interface RecordWrite {
+  readonly id: string;
+  /** The stored version this write replaces; null for a new record. */
+  readonly previousVersion: number | null;
+  readonly record: RecordState;
+}
+
+export interface ConflictLogEntry {
+  readonly changeId: string;
+  readonly recordId: string;
+  readonly entityId: string;
+  readonly type: RecordType;
+  readonly resolution: Resolution;
+  readonly winner: ConflictSide;
+  readonly loser: ConflictSide;
+  readonly clampedFrom: string | null;
+}
+
+export interface LoggedChange {
+  readonly changeId: string;
+  readonly recordId: string | null;
+  readonly originalHlc: string | null;
+  readonly result: ChangeResult;
+}
+
+export interface BatchPlan {
+  /** One per item, in array order. */
+  readonly results: ChangeResult[];
+  readonly writes: RecordWrite[];
+  readonly conflicts: ConflictLogEntry[];
+  /** New entries of the idempotency log. */
+  readonly log: LoggedChange[];
+  /** Every stamp compared and stored, for the server's clock. */
+  readonly stamps: string[];
+}
+
+/** Record ids the batch reads and writes, and the change ids it may have seen before. */
+export function batchKeys(items: readonly BatchItem[]): { recordIds: string[]; changeIds: string[] } {
+  const recordIds = new Set<string>();
+  const changeIds: string[] = [];
+  for (const item of items) {
+    if (item.kind === 'invalid') {
+      if (item.recordable) changeIds.push(item.changeId.toLowerCase());
+      continue;
+    }
+    changeIds.push(item.change.changeId);
+    recordIds.add(item.change.recordId);
+    const ref = referencedId(item.change);
+    // Only ids PostgreSQL can cast; anything else fails the data schema check later.
+    if (ref !== undefined && IdSchema.safeParse(ref).success) recordIds.add(ref);
+  }
+  return { recordIds: [...recordIds], changeIds };
+}
+
+export function planBatch(input: PlanInput): BatchPlan {
+  const run: Run = {
+    input,
+    records: new Map(input.records),
+    touched: new Set<string>(),
+    entityIds: new Set(input.entityIds),
+    plan: { results: [], writes: [], conflicts: [], log: [], stamps: [] },
+  };
+  const { plan } = run;
+
+  for (const item of input.items) {
+    const ids = { changeId: item.changeId, recordId: item.recordId };
+    const key = item.kind === 'valid' ? item.change.changeId : item.recordable ? item.changeId.toLowerCase() : null;
+    const seen = key === null ? undefined : input.seen.get(key);
+    if (seen) {
+      // Exactly once: the first answer again, or nothing at all about another user's change.
+      plan.results.push(
+        seen.userId === input.userId && seen.result ? seen.result : failedResult(ids, 'VALIDATION', 'this changeId cannot be used'),
+      );
+      continue;
+    }
+    if (item.kind === 'invalid') {
+      const result = failedResult(ids, 'VALIDATION', item.message);
+      plan.results.push(result);
+      if (key !== null) plan.log.push({ changeId: key, recordId: item.recordId, originalHlc: item.hlc, result });
+      continue;
+    }
+    const result = decide(run, item.change, ids);
+    plan.results.push(result);
+    plan.log.push({ changeId: item.change.changeId, recordId: item.change.recordId, originalHlc: item.change.hlc, result });
+  }
+
+  for (const id of run.touched) {
+    const record = run.records.get(id);
+    if (record) plan.writes.push({ id, previousVersion: input.records.get(id)?.version ?? null, record });
+  }
+  return plan;
+}
+
+interface Run {
+  readonly input: PlanInput;
+  /** Every record as the batch has left it so far. */
+  readonly records: Map<string, RecordState>;
+  /** Records to write at the end. */
+  readonly touched: Set<string>;
+  readonly entityIds: ReadonlySet<string>;
+  readonly plan: BatchPlan;
+}
+
+function decide(run: Run, c: Change, ids: { changeId: string; recordId: string | null }): ChangeResult {
+  const { input, records, plan } = run;
+  const denied = checkAccess(c, { entityIds: run.entityIds, lookup: (id) => records.get(id) });
+  if (denied) return failedResult(ids, denied.code, denied.message);
+  const stamp = clampHlc(c.hlc, input.now, HLC_MAX_FUTURE_MS);
+  const out = applyChange(records.get(c.recordId), { ...c, userId: input.userId, deviceId: input.deviceId }, stamp);
+  if (out.kind === 'rejected') return failedResult(ids, out.code, out.message);
+  plan.stamps.push(stamp.hlc);
+  if (out.kind === 'applied' || out.resolution === 'client_wins') {
+    records.set(c.recordId, out.record);
+    run.touched.add(c.recordId);
+  }
+  if (out.kind === 'applied') return successResult(ids, out.record.version);
+  plan.conflicts.push({
+    changeId: c.changeId,
+    recordId: c.recordId,
+    entityId: out.record.entityId,
+    type: out.record.type,
+    resolution: out.resolution,
+    winner: out.winner,
+    loser: out.loser,
+    clampedFrom: out.clampedFrom,
+  });
+  if (out.resolution === 'client_wins') return conflictResult(ids, out.record.version, { resolution: 'client_wins' });
+  return conflictResult(ids, out.record.version, { resolution: 'server_wins', record: stateToSyncRecord(c.recordId, out.record) });
+}

@@ -1,0 +1,164 @@
+import { sql } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { MAX_BATCH_BYTES, MAX_JSON_DEPTH, MAX_RECORD_DATA_BYTES } from '@/protocol/limits';
+import { compareHlc } from '@/core/hlc';
+import { createApi } from '../../api';
+import { signToken } from '../../auth/jwt';
+import { testConfig } from '../../config';
+import { createContext } from '../../context';
+import { type Database, openDatabase, rows } from '../../db/database';
+import { testDatabases } from '../../db/test-databases';
+import { type PushKit, change, countRows, newId, pushKit, storedRecord } from './push-test-kit';
+
+const nested = (depth: number): Record<string, unknown> => {
+  let v: Record<string, unknown> = {};
+  for (let i = 1; i < depth; i++) v = { d: v };
+  return v;
+};
+
+describe.each(testDatabases())('push limits on $name', (factory) => {
+  let database: Database;
+  let kit: PushKit;
+  beforeAll(async () => {
+    database = await factory.create();
+    kit = await pushKit(database);
+  });
+  afterAll(async () => {
+    await database.close();
+  });
+
+  const errorCode = (body: unknown) => (body as { error?: { code?: string } }).error?.code;
+
+  it('takes 1 to 100 changes; none or more is 400 BAD_REQUEST and applies nothing', async () => {
+    const before = await countRows(database, 'sync_changes');
+    for (const changes of [[], Array.from({ length: 101 }, () => change())]) {
+      const res = await kit.post('ana', { deviceId: 'dev_test', changes });
+      expect([res.status, errorCode(res.body)]).toEqual([400, 'BAD_REQUEST']);
+    }
+    expect(await countRows(database, 'sync_changes')).toBe(before);
+    const hundred = Array.from({ length: 100 }, () => change());
+    expect((await kit.push('ana', hundred)).successful).toHaveLength(100);
+  });
+
+  it('refuses a body that is not JSON, a bad envelope, or a repeated changeId with 400 BAD_REQUEST', async () => {
+    const dup = change();
+    const cases: unknown[] = [
+      '{"deviceId": ',
+      { changes: [change()] },
+      { deviceId: 'has space', changes: [change()] },
+      { deviceId: 'dev_test', changes: [change()], extra: 1 },
+      { deviceId: 'dev_test', changes: 'nope' },
+      { deviceId: 'dev_test', changes: [dup, change(), { ...dup, recordId: newId() }] },
+      { deviceId: 'dev_test', changes: [dup, { ...dup, changeId: dup.changeId.toUpperCase() }] },
+    ];
+    for (const body of cases) {
+      const res = await kit.post('ana', body);
+      expect([res.status, errorCode(res.body)], JSON.stringify(body).slice(0, 80)).toEqual([400, 'BAD_REQUEST']);
+    }
+    expect(await storedRecord(database, dup.recordId)).toBeUndefined();
+  });
+
+  it('refuses a body over 2 MiB with 413 before parsing it', async () => {
+    const big = `{"deviceId":"dev_test","changes":[${'9'.repeat(MAX_BATCH_BYTES)}]}`;
+    const res = await kit.post('ana', big);
+    expect([res.status, errorCode(res.body)]).toEqual([413, 'PAYLOAD_TOO_LARGE']);
+    const declared = await kit.post('ana', '{}', { 'content-length': String(MAX_BATCH_BYTES + 1) });
+    expect(declared.status).toBe(413);
+  });
+
+  it('fails only the item whose data is over 256 KiB, too deep, or unstorable; the others apply', async () => {
+    const tooBig = change({ data: { blob: 'x'.repeat(MAX_RECORD_DATA_BYTES) } });
+    const tooDeep = change({ data: nested(MAX_JSON_DEPTH + 1) });
+    const deepEnough = change({ data: nested(MAX_JSON_DEPTH) });
+    const nul = change({ data: { text: 'a\u0000b' } });
+    const surrogate = change({ data: { ['\ud800']: 1 } });
+    const fine = change();
+    const res = await kit.push('ana', [tooBig, tooDeep, deepEnough, nul, surrogate, fine]);
+    expect(res.successful.map((r) => r.changeId)).toEqual([deepEnough.changeId, fine.changeId]);
+    expect(res.failed.map((r) => [r.changeId, r.code])).toEqual([
+      [tooBig.changeId, 'VALIDATION'],
+      [tooDeep.changeId, 'VALIDATION'],
+      [nul.changeId, 'VALIDATION'],
+      [surrogate.changeId, 'VALIDATION'],
+    ]);
+    expect(await storedRecord(database, tooBig.recordId)).toBeUndefined();
+  });
+
+  it('accepts versionNumber for baseVersion and refuses unknown fields in a change', async () => {
+    const c = change();
+    await kit.push('ana', [c]);
+    const { baseVersion: _, ...rest } = change({ recordId: c.recordId, action: 'update', hlc: kit.stamp(1) });
+    const res = await kit.push('ana', [{ ...rest, versionNumber: 1 }, change({ offline: true })]);
+    expect(res.successful).toMatchObject([{ version: 2 }]);
+    expect(res.failed).toMatchObject([{ code: 'VALIDATION' }]);
+  });
+
+  it("records the caller's last push time", async () => {
+    kit.server.clock.advance(60_000);
+    await kit.push('cora', [change()]);
+    const [a] = await rows<{ at: string }>(
+      database.db,
+      sql`select to_char(last_push_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as at from sync_activity where user_id = ${await kit.userId('cora')}`,
+    );
+    expect(a?.at).toBe(new Date(kit.server.clock.now()).toISOString());
+  });
+
+  it('answers a serverHlc later than every stamp it stored', async () => {
+    const near = change({ hlc: kit.stamp(4 * 60_000, 0xfff0, 'dev_zzz') });
+    const far = change({ hlc: kit.stamp(60 * 60_000, 2, 'dev_far') });
+    const res = await kit.push('ana', [near, far]);
+    expect(compareHlc(res.serverHlc, near.hlc)).toBe(1);
+    expect(res.serverHlc).toMatch(/-server$/);
+    const status = await kit.push('ana', [change({ hlc: kit.stamp(-1) })]);
+    expect(compareHlc(status.serverHlc, res.serverHlc)).toBe(1);
+  });
+
+  it('refuses a push without a valid token with 401', async () => {
+    const res = await kit.server.api.syncPush(
+      new Request('http://test/api/v1/sync/batch', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' }),
+    );
+    expect(res.status).toBe(401);
+  });
+});
+
+describe.each(testDatabases())('push rate limit on $name', (factory) => {
+  it('answers 429 RATE_LIMITED with Retry-After once the per-user budget is spent, for that user only', async () => {
+    const database = await factory.create();
+    try {
+      const kit = await pushKit(database, { syncRequestsPerMinute: 2 });
+      await kit.push('ana', [change()]);
+      await kit.push('ana', [change()]);
+      const c = change();
+      const res = await kit.post('ana', { deviceId: 'dev_test', changes: [c] });
+      expect(res.status).toBe(429);
+      expect((res.body as { error: { code: string } }).error.code).toBe('RATE_LIMITED');
+      expect(Number(res.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+      expect(await storedRecord(database, c.recordId)).toBeUndefined();
+      expect((await kit.push('cora', [change()])).successful).toHaveLength(1);
+    } finally {
+      await database.close();
+    }
+  });
+});
+
+describe('push with the database unreachable', () => {
+  it('answers 503 UNAVAILABLE with Retry-After', async () => {
+    const database = await openDatabase({ url: 'postgres://postgres@127.0.0.1:1/none', poolSize: 1 });
+    try {
+      const ctx = await createContext({ database, config: testConfig() });
+      const { token } = await signToken(ctx.tokens, { id: newId(), role: 'field_worker' }, ctx.clock.now());
+      const res = await createApi(ctx).syncPush(
+        new Request('http://test/api/v1/sync/batch', {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+          body: JSON.stringify({ deviceId: 'dev_test', changes: [change()] }),
+        }),
+      );
+      expect(res.status).toBe(503);
+      expect(res.headers.get('retry-after')).toMatch(/^\d+$/);
+      expect(((await res.json()) as { error: { code: string } }).error.code).toBe('UNAVAILABLE');
+    } finally {
+      await database.close();
+    }
+  });
+});

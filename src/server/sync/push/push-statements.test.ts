@@ -1,0 +1,87 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { PushResponse } from '@/protocol/push';
+import { createApi } from '../../api';
+import type { Database } from '../../db/database';
+import { testDatabases } from '../../db/test-databases';
+import { type PushKit, change, pushKit } from './push-test-kit';
+
+// The batch path is set-based: a batch costs the same handful of SQL statements whether it
+// holds 1 change or 100. Statements are counted by wrapping the database handle the API uses:
+// every query a handler runs (raw SQL or the query builder) and the BEGIN/COMMIT of a transaction.
+const QUERY_METHODS = new Set(['execute', 'select', 'selectDistinct', 'insert', 'update', 'delete', 'with', '$count']);
+
+function countingDatabase(database: Database): { database: Database; count: () => number } {
+  let n = 0;
+  const wrap = <T extends object>(target: T): T =>
+    new Proxy(target, {
+      get(t, prop, receiver) {
+        const v: unknown = Reflect.get(t, prop, receiver);
+        if (typeof v !== 'function') return v;
+        const fn = v as (...args: unknown[]) => unknown;
+        if (prop === 'transaction')
+          return (body: (tx: object) => Promise<unknown>, config?: unknown) => {
+            n += 2; // BEGIN and COMMIT
+            return fn.call(t, (tx: object) => body(wrap(tx)), config);
+          };
+        if (typeof prop === 'string' && QUERY_METHODS.has(prop))
+          return (...args: unknown[]) => {
+            n += 1;
+            return fn.apply(t, args);
+          };
+        return fn.bind(t);
+      },
+    });
+  return { database: { ...database, db: wrap(database.db) }, count: () => n };
+}
+
+describe.each(testDatabases())('push statement count on $name', (factory) => {
+  let database: Database;
+  let kit: PushKit;
+  beforeAll(async () => {
+    database = await factory.create();
+    kit = await pushKit(database);
+  });
+  afterAll(async () => {
+    await database.close();
+  });
+
+  async function countedPush(changes: unknown[]): Promise<{ statements: number; res: PushResponse }> {
+    const counted = countingDatabase(database);
+    const api = createApi({ ...kit.server.ctx, database: counted.database });
+    const response = await api.syncPush(
+      new Request('http://test/api/v1/sync/batch', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${await kit.token('ana')}` },
+        body: JSON.stringify({ deviceId: 'dev_count', changes }),
+      }),
+    );
+    expect(response.status).toBe(200);
+    return { statements: counted.count(), res: (await response.json()) as PushResponse };
+  }
+
+  it('a batch of 100 creates, or of 100 mixed updates, conflicts and responses, costs the same few statements as a batch of 1', async () => {
+    const one = await countedPush([change()]);
+    expect(one.res.successful).toHaveLength(1);
+
+    const creates = Array.from({ length: 100 }, () => change());
+    const c = await countedPush(creates);
+    expect(c.res.successful).toHaveLength(100);
+
+    const mixed = creates.map((x, i) =>
+      i % 5 === 0
+        ? change({ recordId: x.recordId, action: 'update', baseVersion: 0, hlc: kit.stamp(i), data: { stale: i } })
+        : i % 5 === 1
+          ? change({ type: 'response', data: { assessmentId: x.recordId } })
+          : change({ recordId: x.recordId, action: 'update', baseVersion: 1, hlc: kit.stamp(i), data: { n: i } }),
+    );
+    const m = await countedPush(mixed);
+    expect([m.res.successful.length, m.res.conflicts.length, m.res.failed.length]).toEqual([80, 20, 0]);
+
+    const replay = await countedPush(mixed);
+    expect(replay.res.conflicts).toHaveLength(20);
+
+    // authenticate (1) + BEGIN, lock, load, write, COMMIT (5)
+    expect(one.statements).toBeLessThanOrEqual(6);
+    for (const n of [c.statements, m.statements, replay.statements]) expect(n).toBe(one.statements);
+  });
+});

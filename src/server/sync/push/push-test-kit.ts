@@ -1,0 +1,109 @@
+// For the push tests: the real API on a test database, demo users logged in, and builders for
+// changes and stamps. Requests go through the real handler (no HTTP server in between).
+import { sql } from 'drizzle-orm';
+import { v7 as uuidv7 } from 'uuid';
+import type { ChangeInput, PushResponse } from '@/protocol/push';
+import { formatHlc } from '@/core/hlc';
+import type { Config } from '../../config';
+import { type Database, rows } from '../../db/database';
+import { DEMO_ENTITIES } from '../../seed/demo';
+import { type TestServer, createTestServer } from '../../test-server';
+
+export const NORTH = DEMO_ENTITIES.campNorth.id;
+export const SOUTH = DEMO_ENTITIES.campSouth.id;
+export const RIVER = DEMO_ENTITIES.riverside.id;
+export const SHA = 'ab'.repeat(32);
+
+export type DemoUser = 'ana' | 'ben' | 'cora' | 'admin';
+
+export interface PushKit {
+  readonly server: TestServer;
+  readonly database: Database;
+  token(user: DemoUser): Promise<string>;
+  userId(user: DemoUser): Promise<string>;
+  /** POST /api/v1/sync/batch; the body is sent as given (a string as is, anything else as JSON). */
+  post(user: DemoUser, body: unknown, headers?: Record<string, string>): Promise<{ status: number; body: unknown; headers: Headers }>;
+  /** A push that must answer 200. */
+  push(user: DemoUser, changes: unknown[], deviceId?: string): Promise<PushResponse>;
+  /** A stamp `offsetMs` from the server's clock. */
+  stamp(offsetMs?: number, counter?: number, node?: string): string;
+}
+
+export async function pushKit(database: Database, config: Partial<Config> = {}): Promise<PushKit> {
+  const server = await createTestServer(database, { syncRequestsPerMinute: 100_000, ...config });
+  const tokens = new Map<DemoUser, Promise<string>>();
+  const token = (user: DemoUser) => {
+    let t = tokens.get(user);
+    if (!t) tokens.set(user, (t = server.token(`${user}@demo.fieldsync`)));
+    return t;
+  };
+  const post: PushKit['post'] = async (user, body, headers = {}) => {
+    const res = await server.api.syncPush(
+      new Request('http://test/api/v1/sync/batch', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${await token(user)}`, ...headers },
+        body: typeof body === 'string' ? body : JSON.stringify(body),
+      }),
+    );
+    return { status: res.status, body: await res.json(), headers: res.headers };
+  };
+  return {
+    server,
+    database,
+    token,
+    userId: async (user) => {
+      const [u] = await rows<{ id: string }>(database.db, sql`select id from users where email = ${`${user}@demo.fieldsync`}`);
+      if (!u) throw new Error(`no demo user ${user}`);
+      return u.id;
+    },
+    post,
+    push: async (user, changes, deviceId = 'dev_test') => {
+      const res = await post(user, { deviceId, changes });
+      if (res.status !== 200) throw new Error(`push answered ${res.status}: ${JSON.stringify(res.body)}`);
+      return res.body as PushResponse;
+    },
+    stamp: (offsetMs = 0, counter = 0, node = 'dev_test') => formatHlc({ ms: server.clock.now() + offsetMs, counter, node }),
+  };
+}
+
+/** A change with fresh ids; a create of an assessment in Camp North unless told otherwise. */
+export function change(over: Partial<ChangeInput> & Record<string, unknown> = {}): ChangeInput {
+  return {
+    changeId: uuidv7(),
+    type: 'assessment',
+    action: 'create',
+    recordId: uuidv7(),
+    entityId: NORTH,
+    baseVersion: 0,
+    hlc: formatHlc({ ms: Date.now(), counter: 0, node: 'dev_test' }),
+    data: { title: 'Well 4', households: 12 },
+    ...over,
+  } as ChangeInput;
+}
+
+export const newId = (): string => uuidv7();
+
+export interface StoredRecord {
+  id: string;
+  type: string;
+  entity_id: string;
+  version: number;
+  data: Record<string, unknown>;
+  deleted: boolean;
+  hlc: string;
+  updated_by: string;
+  device_id: string;
+}
+
+export async function storedRecord(database: Database, id: string): Promise<StoredRecord | undefined> {
+  const [r] = await rows<StoredRecord>(
+    database.db,
+    sql`select id, type, entity_id, version, data, deleted, hlc, updated_by, device_id from records where id = ${id}`,
+  );
+  return r;
+}
+
+export async function countRows(database: Database, table: 'records' | 'sync_changes' | 'sync_conflicts' | 'sync_activity'): Promise<number> {
+  const [r] = await rows<{ n: number }>(database.db, sql`select count(*)::int as n from ${sql.identifier(table)}`);
+  return r?.n ?? 0;
+}

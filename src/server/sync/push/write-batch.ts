@@ -1,0 +1,98 @@
+// Stores a decided batch in one statement, whatever its size: new records inserted, changed
+// records updated (only if still at the version the batch read), the conflict log, the
+// idempotency log with every result, and the caller's last push time. If a row count is off,
+// someone wrote without the batch's locks: the transaction is retried (BatchRaceError).
+import { sql } from 'drizzle-orm';
+import { type Executor, rows } from '../../db/database';
+import type { BatchPlan } from './plan-batch';
+
+/** Classified as a serialization failure (SQLSTATE 40001), so the batch runs again. */
+export class BatchRaceError extends Error {
+  override readonly name = 'BatchRaceError';
+  readonly code = '40001';
+}
+
+export interface WriteMeta {
+  readonly userId: string;
+  readonly deviceId: string;
+  readonly now: number;
+}
+
+export async function writeBatch(tx: Executor, plan: BatchPlan, meta: WriteMeta): Promise<void> {
+  const records = plan.writes.map((w) => ({
+    id: w.id,
+    type: w.record.type,
+    entity_id: w.record.entityId,
+    version: w.record.version,
+    data: w.record.data,
+    deleted: w.record.deleted,
+    hlc: w.record.hlc,
+    updated_by: w.record.updatedBy,
+    device_id: w.record.deviceId,
+    previous_version: w.previousVersion,
+  }));
+  const conflicts = plan.conflicts.map((c) => ({
+    change_id: c.changeId,
+    record_id: c.recordId,
+    entity_id: c.entityId,
+    type: c.type,
+    resolution: c.resolution,
+    winner: c.winner,
+    loser: c.loser,
+    clamped_from: c.clampedFrom,
+  }));
+  const log = plan.log.map((l) => ({ change_id: l.changeId, record_id: l.recordId, original_hlc: l.originalHlc, result: l.result }));
+
+  const [counts] = await rows<{ inserted: number; updated: number; logged: number }>(
+    tx,
+    sql`with
+      w as (
+        select * from jsonb_to_recordset(${JSON.stringify(records)}::jsonb) as x(
+          id uuid, type text, entity_id uuid, version int, data jsonb, deleted boolean, hlc text,
+          updated_by uuid, device_id text, previous_version int)
+      ),
+      ins as (
+        insert into records (id, type, entity_id, version, data, deleted, hlc, updated_by, device_id)
+        select id, type, entity_id, version, data, deleted, hlc, updated_by, device_id
+        from w where previous_version is null order by id
+        on conflict (id) do nothing
+        returning 1
+      ),
+      upd as (
+        update records r
+        set version = w.version, data = w.data, deleted = w.deleted, hlc = w.hlc,
+            updated_by = w.updated_by, device_id = w.device_id
+        from w
+        where r.id = w.id and w.previous_version is not null and r.version = w.previous_version
+        returning 1
+      ),
+      con as (
+        insert into sync_conflicts (change_id, record_id, entity_id, type, resolution, winner, loser, clamped_from)
+        select change_id, record_id, entity_id, type, resolution, winner, loser, clamped_from
+        from jsonb_to_recordset(${JSON.stringify(conflicts)}::jsonb) as x(
+          change_id uuid, record_id uuid, entity_id uuid, type text, resolution text, winner jsonb, loser jsonb, clamped_from text)
+        returning 1
+      ),
+      logged as (
+        insert into sync_changes (change_id, user_id, device_id, record_id, original_hlc, result)
+        select change_id, ${meta.userId}::uuid, ${meta.deviceId}, record_id, original_hlc, result
+        from jsonb_to_recordset(${JSON.stringify(log)}::jsonb) as x(change_id uuid, record_id uuid, original_hlc text, result jsonb)
+        order by change_id
+        on conflict (change_id) do nothing
+        returning 1
+      ),
+      activity as (
+        insert into sync_activity (user_id, last_push_at) values (${meta.userId}::uuid, ${new Date(meta.now).toISOString()}::timestamptz)
+        on conflict (user_id) do update set last_push_at = excluded.last_push_at
+        returning 1
+      )
+      select (select count(*) from ins)::int as inserted,
+             (select count(*) from upd)::int as updated,
+             (select count(*) from logged)::int as logged,
+             (select count(*) from con)::int as conflicts,
+             (select count(*) from activity)::int as activity`,
+  );
+  const expectedInserts = records.filter((r) => r.previous_version === null).length;
+  if (counts?.inserted !== expectedInserts || counts.updated !== records.length - expectedInserts || counts.logged !== log.length)
+    throw new BatchRaceError('a record or change id was written concurrently without the batch locks');
+}
