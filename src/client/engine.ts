@@ -1,0 +1,367 @@
+// The sync engine: what the UI talks to. Local writes and reads, the sync queue, the export,
+// the token, and "sync now"; it wires push and pull (push.ts, pull.ts) to the scheduler
+// (scheduler.ts) and publishes to the Zustand store (sync-store.ts). One tab per device syncs
+// (Web Locks); the others watch the same IndexedDB state (tab-watch.ts) and hand their
+// "sync now", writes and new token to it through the database.
+import type { BackoffOptions } from '@/core/backoff';
+import { type BatchLimits, DEFAULT_BATCH_LIMITS, selectBatch } from '@/core/batching';
+import { PULL_LIMIT_DEFAULT, type Entity, type RecordType } from '@/protocol';
+import { type FieldsyncDb, type LocalRecord, META, type OutboxEntry, getMeta, setMeta } from './db';
+import { ensureDeviceId } from './device';
+import type { Environment, EnvironmentEvent } from './env';
+import { type TransportError, UnauthorizedError } from './errors';
+import { type CreateInput, type WriteContext, createRecord, deleteRecord, updateRecord } from './local-writes';
+import { countByStatus, discardEntry, exportUnsynced, listOutbox, pruneSettled, recoverInFlight, retryEntry } from './outbox-queue';
+import { pullAll } from './pull';
+import { pushAll } from './push';
+import { SyncScheduler, type TriggerReason } from './scheduler';
+import { type EngineState, type SyncStore, createSyncStore } from './sync-store';
+import { type TabView, watchTabs } from './tab-watch';
+import { type Transport, createTransport } from './transport';
+
+export type { TriggerReason } from './scheduler';
+
+export interface SyncEngineOptions {
+  readonly db: FieldsyncDb;
+  readonly env: Environment;
+  /** Origin of the API, e.g. "" (same origin) or "https://fieldsync.example". */
+  readonly baseUrl: string;
+  /** How long completed and conflict entries stay visible. Default 24 h. */
+  readonly retentionMs?: number;
+  /** Period of the timer that looks for work (and probes reachability). Default 30 s. */
+  readonly periodicMs?: number;
+  /** Automatic retries per connectivity episode. Default 3. */
+  readonly maxAutoRetries?: number;
+  readonly backoff?: BackoffOptions;
+  readonly batchLimits?: BatchLimits;
+  readonly pullLimit?: number;
+  readonly timeoutMs?: number;
+  /** Replaces the HTTP transport. */
+  readonly transport?: Transport;
+}
+
+export interface RecordFilter {
+  readonly entityId?: string;
+  readonly type?: RecordType;
+  readonly includeDeleted?: boolean;
+}
+
+export const DEFAULT_RETENTION_MS = 24 * 60 * 60 * 1000;
+
+export class SyncEngine {
+  readonly store: SyncStore = createSyncStore();
+  readonly transport: Transport;
+  private readonly writeCtx: WriteContext;
+  private readonly scheduler: SyncScheduler;
+  private token: string | null = null;
+  private leader = false;
+  private started = false;
+  private stopped = false;
+  private limits: BatchLimits;
+  private releaseLock: (() => void) | null = null;
+  private lockHeld: Promise<void> | null = null;
+  private unsubscribe: Array<() => void> = [];
+  private lastPending = 0;
+  private lastSyncRequest = 0;
+  private lastDbToken: string | null = null;
+  private becameLeader!: () => void;
+  private readonly leaderPromise = new Promise<void>((resolve) => (this.becameLeader = resolve));
+
+  private constructor(
+    private readonly opts: SyncEngineOptions,
+    readonly deviceId: string,
+  ) {
+    const { env } = opts;
+    this.transport =
+      opts.transport ??
+      createTransport({ fetch: env.fetch, baseUrl: opts.baseUrl, timers: env.timers, clock: env.clock, ...(opts.timeoutMs ? { timeoutMs: opts.timeoutMs } : {}) });
+    this.writeCtx = { db: opts.db, now: () => env.clock.now() };
+    this.limits = opts.batchLimits ?? DEFAULT_BATCH_LIMITS;
+    this.scheduler = new SyncScheduler(
+      env,
+      {
+        run: (planRetry) => this.runOnce(planRetry),
+        succeeded: () => this.succeeded(),
+        hasToken: () => this.token !== null,
+        hasSendable: () => this.hasSendable(),
+        hasWork: async () => {
+          const c = await countByStatus(this.db);
+          return c.pending + c.failed > 0;
+        },
+        probe: () => this.transport.health(),
+        publish: (state) => this.publish(state),
+        settled: () => this.refreshCounts(),
+      },
+      {
+        ...(opts.periodicMs !== undefined ? { periodicMs: opts.periodicMs } : {}),
+        ...(opts.maxAutoRetries !== undefined ? { maxAutoRetries: opts.maxAutoRetries } : {}),
+        ...(opts.backoff !== undefined ? { backoff: opts.backoff } : {}),
+      },
+    );
+    this.store.setState({ deviceId });
+  }
+
+  /** Opens the engine on its database: creates the device id on first use, loads the stored token. */
+  static async open(opts: SyncEngineOptions): Promise<SyncEngine> {
+    const deviceId = await ensureDeviceId(opts.db);
+    const engine = new SyncEngine(opts, deviceId);
+    engine.token = (await getMeta<string>(opts.db, META.token)) ?? null;
+    engine.lastDbToken = engine.token;
+    return engine;
+  }
+
+  get db(): FieldsyncDb {
+    return this.opts.db;
+  }
+
+  get isLeader(): boolean {
+    return this.leader;
+  }
+
+  // ── lifecycle ───────────────────────────────────────────────────────────────────────────
+
+  /** Starts watching the environment and competing for the sync lock. */
+  start(): void {
+    if (this.started) return;
+    this.started = true;
+    const { env } = this.opts;
+    this.unsubscribe.push(env.connectivity.subscribe((e) => this.onEnvironment(e)));
+    this.unsubscribe.push(watchTabs(this.db, (v) => this.onTabView(v)));
+    if (env.storage)
+      env.storage.persist().then(
+        (persisted) => this.store.setState({ persisted }),
+        () => this.store.setState({ persisted: false }),
+      );
+    const lead = () => this.lead();
+    this.lockHeld = (env.locks ? env.locks.request(`fieldsync-sync-${this.deviceId}`, lead) : lead()).catch((e: unknown) => {
+      this.publish({ kind: 'error', message: `sync lock failed: ${e instanceof Error ? e.message : String(e)}` });
+    });
+  }
+
+  /** Stops syncing, waits for a run in flight, and releases the lock (another tab takes over). */
+  async stop(): Promise<void> {
+    if (this.stopped) return;
+    this.stopped = true;
+    for (const u of this.unsubscribe) u();
+    try {
+      await this.scheduler.deactivate();
+    } finally {
+      this.leader = false;
+      this.releaseLock?.();
+      await this.lockHeld;
+    }
+  }
+
+  /** Resolves when this tab holds the sync lock (never, while another tab holds it). */
+  whenLeader(): Promise<void> {
+    return this.leaderPromise;
+  }
+
+  /** Resolves when no sync run is in flight. */
+  whenIdle(): Promise<void> {
+    return this.scheduler.whenIdle();
+  }
+
+  private async lead(): Promise<void> {
+    const released = new Promise<void>((resolve) => (this.releaseLock = resolve));
+    if (this.stopped) return;
+    this.leader = true;
+    this.store.setState({ leader: true });
+    const now = this.now();
+    await recoverInFlight(this.db, now);
+    await pruneSettled(this.db, now, this.retentionMs);
+    this.becameLeader();
+    this.scheduler.activate();
+    await released;
+  }
+
+  // ── auth ────────────────────────────────────────────────────────────────────────────────
+
+  /** Sets (or clears) the bearer token; kept in sync metadata so a reload can sync offline-made work. */
+  async setToken(token: string | null): Promise<void> {
+    this.token = token;
+    this.lastDbToken = token;
+    if (token === null) {
+      await this.db.meta.delete(META.token);
+      this.scheduler.pauseForLogin();
+      return;
+    }
+    await setMeta(this.db, META.token, token);
+    await this.scheduler.trigger('token');
+  }
+
+  // ── writes and reads ───────────────────────────────────────────────────────────────────────
+
+  /** Saves a new record; resolves once record and outbox entry are committed (then say "saved"). */
+  async create(input: CreateInput): Promise<LocalRecord> {
+    const record = await createRecord(this.writeCtx, input);
+    await this.afterWrite();
+    return record;
+  }
+
+  /** Replaces a record's data. */
+  async update(id: string, data: LocalRecord['data']): Promise<LocalRecord> {
+    const record = await updateRecord(this.writeCtx, id, data);
+    await this.afterWrite();
+    return record;
+  }
+
+  /** Deletes a record (a tombstone is synced). */
+  async remove(id: string): Promise<void> {
+    await deleteRecord(this.writeCtx, id);
+    await this.afterWrite();
+  }
+
+  getRecord(id: string): Promise<LocalRecord | undefined> {
+    return this.db.records.get(id);
+  }
+
+  async listRecords(filter: RecordFilter = {}): Promise<LocalRecord[]> {
+    const { entityId, type } = filter;
+    const q =
+      entityId !== undefined && type !== undefined
+        ? this.db.records.where('[entityId+type]').equals([entityId, type])
+        : entityId !== undefined
+          ? this.db.records.where('entityId').equals(entityId)
+          : type !== undefined
+            ? this.db.records.where('type').equals(type)
+            : this.db.records.toCollection();
+    const rows = await q.toArray();
+    return filter.includeDeleted ? rows : rows.filter((r) => !r.deleted);
+  }
+
+  /** The entities assigned to the user, from the last pull. */
+  async listEntities(): Promise<Entity[]> {
+    return (await this.db.entities.toArray()).sort((a, b) => a.name.localeCompare(b.name));
+  }
+
+  // ── the sync queue screen ────────────────────────────────────────────────────────────────
+
+  listOutbox(): Promise<OutboxEntry[]> {
+    return listOutbox(this.db);
+  }
+
+  /** Retries a rejected (or failed) entry, then syncs. */
+  async retry(changeId: string): Promise<void> {
+    await retryEntry(this.db, changeId, this.now());
+    await this.syncNow();
+  }
+
+  /** Drops an entry: the only way unsynced work leaves the device without reaching the server. */
+  async discard(changeId: string): Promise<void> {
+    await discardEntry(this.db, changeId);
+    await this.refreshCounts();
+  }
+
+  exportUnsynced(): Promise<string> {
+    return exportUnsynced(this.db, this.now());
+  }
+
+  async exportUnsyncedBlob(): Promise<Blob> {
+    return new Blob([await this.exportUnsynced()], { type: 'application/json' });
+  }
+
+  /** Manual "sync now": a new episode. In a tab without the lock, asks the syncing tab. */
+  async syncNow(): Promise<void> {
+    if (!this.leader) {
+      await setMeta(this.db, META.syncRequestedAt, this.now());
+      return;
+    }
+    await this.scheduler.trigger('manual');
+  }
+
+  /** Starts a sync for `reason` when the scheduler's rules allow. */
+  trigger(reason: TriggerReason): Promise<void> {
+    return this.scheduler.trigger(reason);
+  }
+
+  // ── one sync run ─────────────────────────────────────────────────────────────────────────
+
+  private async runOnce(planRetry: (e: TransportError) => number | null): Promise<void> {
+    const token = this.token;
+    if (token === null) throw new UnauthorizedError(401, 'UNAUTHENTICATED', 'no token', undefined);
+    const base = { db: this.db, now: () => this.now(), transport: this.transport, token };
+    const push = {
+      ...base,
+      deviceId: this.deviceId,
+      limits: this.limits,
+      onProgress: (done: number, total: number) => this.publish({ kind: 'pushing', done, total }),
+      planRetry,
+    };
+    try {
+      await pushAll(push);
+    } finally {
+      this.limits = push.limits;
+    }
+    const limit = this.opts.pullLimit ?? PULL_LIMIT_DEFAULT;
+    await pullAll({ ...base, limit, onProgress: (pages, records) => this.publish({ kind: 'pulling', pages, records }) });
+  }
+
+  private async succeeded(): Promise<void> {
+    const now = this.now();
+    await setMeta(this.db, META.lastSyncedAt, now);
+    await pruneSettled(this.db, now, this.retentionMs);
+  }
+
+  private async hasSendable(): Promise<boolean> {
+    const unsettled = await this.db.outbox.where('status').anyOf(['pending', 'failed', 'rejected', 'syncing']).toArray();
+    unsettled.sort((a, b) => a.seq - b.seq);
+    return selectBatch(unsettled.map((e) => ({ ...e, bytes: 0 })), { maxChanges: 1, maxBytes: Infinity }).length > 0;
+  }
+
+  private async afterWrite(): Promise<void> {
+    await this.refreshCounts();
+    void this.scheduler.trigger('local-write');
+  }
+
+  /** Publishes outbox counts and the last sync time now (the tab watch also does, a moment later). */
+  private async refreshCounts(): Promise<void> {
+    try {
+      const [counts, lastSyncedAt] = await Promise.all([countByStatus(this.db), getMeta<number>(this.db, META.lastSyncedAt)]);
+      this.store.setState({ counts, lastSyncedAt: lastSyncedAt ?? null });
+    } catch {
+      // the database closed under us (tab closing); the watch catches up if it reopens
+    }
+  }
+
+  // ── events ───────────────────────────────────────────────────────────────────────────────
+
+  private onEnvironment(e: EnvironmentEvent): void {
+    if (e === 'offline') this.scheduler.wentOffline();
+    else void this.scheduler.trigger(e);
+  }
+
+  /** What every tab sees in the database; the syncing tab also picks up other tabs' work and requests. */
+  private onTabView(v: TabView): void {
+    if (this.stopped) return;
+    this.store.setState({ counts: v.counts, lastSyncedAt: v.lastSyncedAt });
+    const tokenChanged = v.token !== this.lastDbToken && v.token !== this.token;
+    this.lastDbToken = v.token;
+    if (tokenChanged) this.token = v.token;
+    if (!this.leader) {
+      if (v.leaderState) this.store.setState({ state: v.leaderState });
+      this.lastSyncRequest = v.syncRequestedAt;
+      return;
+    }
+    if (tokenChanged && v.token !== null) void this.scheduler.trigger('token');
+    if (v.syncRequestedAt > this.lastSyncRequest) {
+      this.lastSyncRequest = v.syncRequestedAt;
+      void this.scheduler.trigger('manual');
+    }
+    if (v.counts.pending > this.lastPending) void this.scheduler.trigger('remote-write');
+    this.lastPending = v.counts.pending;
+  }
+
+  private publish(state: EngineState): void {
+    this.store.setState({ state });
+    if (this.leader && !this.stopped) setMeta(this.db, META.leaderState, state).catch(() => undefined);
+  }
+
+  private now(): number {
+    return this.opts.env.clock.now();
+  }
+
+  private get retentionMs(): number {
+    return this.opts.retentionMs ?? DEFAULT_RETENTION_MS;
+  }
+}

@@ -1,0 +1,30 @@
+// The client sync engine's public API (issue 4). The UI creates one engine per tab with
+// `createBrowserSyncEngine`, reads `engine.store` (Zustand vanilla) and calls the engine's
+// methods; everything else here is for tests and tooling.
+import { browserEnvironment } from './browser-env';
+import { FieldsyncDb } from './db';
+import { SyncEngine, type SyncEngineOptions } from './engine';
+
+export { SyncEngine, type SyncEngineOptions, type RecordFilter, type TriggerReason } from './engine';
+export { FieldsyncDb, type LocalRecord, type OutboxEntry, type ServerCopy } from './db';
+export type { EngineState, SyncStore, SyncStoreState } from './sync-store';
+export type { StatusCounts, UnsyncedExport } from './outbox-queue';
+export type { CreateInput } from './local-writes';
+export type { Environment } from './env';
+export { browserEnvironment, SYNC_MESSAGE_TYPE } from './browser-env';
+export { createTransport, type Transport } from './transport';
+export * from './errors';
+
+export const DEFAULT_DB_NAME = 'fieldsync';
+
+export interface BrowserEngineOptions extends Partial<Omit<SyncEngineOptions, 'db' | 'env'>> {
+  readonly dbName?: string;
+}
+
+/** Opens the device database and starts an engine with the browser's environment. */
+export async function createBrowserSyncEngine(opts: BrowserEngineOptions = {}): Promise<SyncEngine> {
+  const { dbName, ...rest } = opts;
+  const engine = await SyncEngine.open({ baseUrl: '', ...rest, db: new FieldsyncDb(dbName ?? DEFAULT_DB_NAME), env: browserEnvironment() });
+  engine.start();
+  return engine;
+}

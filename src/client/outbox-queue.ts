@@ -1,0 +1,107 @@
+// The outbox as the user and the engine's housekeeping see it: listing for the sync queue
+// screen, counts per status, the user's retry and discard, pruning of settled entries after
+// their retention, recovery of entries left `syncing` by a crash, and the JSON export of
+// every unsynced entry.
+import { v7 as uuidv7 } from 'uuid';
+import { SYNC_STATUSES, type SyncStatus, isUnsynced, transition } from '@/core/outbox-state';
+import { type FieldsyncDb, type LocalRecord, META, type OutboxEntry, getMeta } from './db';
+import { OutboxActionError, OutboxEntryNotFoundError } from './errors';
+
+export type StatusCounts = Record<SyncStatus, number>;
+
+export async function listOutbox(db: FieldsyncDb): Promise<OutboxEntry[]> {
+  return db.outbox.orderBy('seq').toArray();
+}
+
+export async function countByStatus(db: FieldsyncDb): Promise<StatusCounts> {
+  const counts = await Promise.all(SYNC_STATUSES.map((s) => db.outbox.where('status').equals(s).count()));
+  return Object.fromEntries(SYNC_STATUSES.map((s, i) => [s, counts[i] ?? 0])) as StatusCounts;
+}
+
+/**
+ * The user retries an entry. A rejected entry gets a new change id: the server remembers its
+ * answer per change id, and a rejected change was never applied, so a new id is safe.
+ * A failed entry keeps its change id (its earlier send may have been applied).
+ */
+export async function retryEntry(db: FieldsyncDb, changeId: string, now: number): Promise<OutboxEntry> {
+  return db.transaction('rw', db.outbox, async () => {
+    const e = await db.outbox.where('changeId').equals(changeId).first();
+    if (!e) throw new OutboxEntryNotFoundError(changeId);
+    if (e.status !== 'rejected' && e.status !== 'failed') throw new OutboxActionError(`cannot retry an entry that is ${e.status}`);
+    const next = {
+      ...e,
+      ...transition(e, { type: 'retry' }),
+      ...(e.status === 'rejected' ? { changeId: uuidv7(), sent: false } : {}),
+      updatedAt: now,
+    } as OutboxEntry;
+    await db.outbox.put(next);
+    return next;
+  });
+}
+
+/**
+ * The user discards an entry (explicit action: the only way unsynced work is dropped). When the
+ * record has no other unsynced work left, it goes back to the server's state (or away, if the
+ * server never had it).
+ */
+export async function discardEntry(db: FieldsyncDb, changeId: string): Promise<void> {
+  await db.transaction('rw', [db.outbox, db.records], async () => {
+    const e = await db.outbox.where('changeId').equals(changeId).first();
+    if (!e) throw new OutboxEntryNotFoundError(changeId);
+    if (e.status === 'syncing') throw new OutboxActionError('cannot discard an entry while it is being sent');
+    await db.outbox.delete(e.seq);
+    if (!isUnsynced(e.status)) return;
+    const rest = await db.outbox.where('recordId').equals(e.recordId).filter((x) => isUnsynced(x.status)).count();
+    if (rest > 0) return;
+    const rec = await db.records.get(e.recordId);
+    if (!rec) return;
+    if (!rec.server) {
+      await db.records.delete(rec.id);
+      return;
+    }
+    const s = rec.server;
+    const reverted: LocalRecord = { ...rec, data: s.data, deleted: s.deleted, version: s.version, hlc: s.hlc, updatedBy: s.updatedBy };
+    await db.records.put(reverted);
+  });
+}
+
+/** Removes completed and conflict entries settled more than `retentionMs` ago. */
+export async function pruneSettled(db: FieldsyncDb, now: number, retentionMs: number): Promise<number> {
+  const cutoff = now - retentionMs;
+  return db.outbox
+    .where('status')
+    .anyOf(['completed', 'conflict'])
+    .filter((e) => (e.status === 'completed' || e.status === 'conflict') && e.settledAt <= cutoff)
+    .delete();
+}
+
+/** After a crash or reload: entries left `syncing` go back to pending with the same change id. */
+export async function recoverInFlight(db: FieldsyncDb, now: number): Promise<number> {
+  return db.transaction('rw', db.outbox, async () => {
+    const stuck = await db.outbox.where('status').equals('syncing').toArray();
+    await db.outbox.bulkPut(stuck.map((e) => ({ ...e, ...transition(e, { type: 'returned', reason: 'interrupted; will be sent again' }), updatedAt: now }) as OutboxEntry));
+    return stuck.length;
+  });
+}
+
+export interface UnsyncedExport {
+  readonly format: 'fieldsync-unsynced/1';
+  readonly exportedAt: string;
+  readonly deviceId: string | null;
+  readonly entries: ReadonlyArray<OutboxEntry & { readonly record: LocalRecord | null }>;
+}
+
+/** Every unsynced entry with its record, as JSON, for the user to save somewhere safe. */
+export async function exportUnsynced(db: FieldsyncDb, now: number): Promise<string> {
+  return db.transaction('r', [db.outbox, db.records, db.meta], async () => {
+    const entries = (await listOutbox(db)).filter((e) => isUnsynced(e.status));
+    const records = await db.records.bulkGet(entries.map((e) => e.recordId));
+    const doc: UnsyncedExport = {
+      format: 'fieldsync-unsynced/1',
+      exportedAt: new Date(now).toISOString(),
+      deviceId: (await getMeta<string>(db, META.deviceId)) ?? null,
+      entries: entries.map((e, i) => ({ ...e, record: records[i] ?? null })),
+    };
+    return JSON.stringify(doc, null, 2);
+  });
+}

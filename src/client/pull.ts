@@ -1,0 +1,81 @@
+// Pull: GET /api/v1/sync/pull from the stored cursor, page after page. Each page and the new
+// cursor are stored in one transaction. Pulled data never overwrites a record with unsynced
+// local work (only its server copy is refreshed; the push and its conflict rule settle it).
+// A removed entity takes its synced records with it, never unsynced work. INVALID_CURSOR
+// drops the cursor and starts over.
+import type { PullResponse, SyncRecord } from '@/protocol';
+import { type FieldsyncDb, type LocalRecord, META, getMeta, setMeta } from './db';
+import { receiveStamps } from './device';
+import { HttpError } from './errors';
+import type { Transport } from './transport';
+
+export interface PullContext {
+  readonly db: FieldsyncDb;
+  readonly now: () => number;
+  readonly transport: Transport;
+  readonly token: string;
+  readonly limit: number;
+  onProgress(pages: number, records: number): void;
+}
+
+const UNSYNCED = ['pending', 'syncing', 'failed', 'rejected'] as const;
+
+export async function pullAll(ctx: PullContext): Promise<{ pages: number; records: number }> {
+  let pages = 0;
+  let records = 0;
+  let restarted = false;
+  ctx.onProgress(pages, records);
+  for (;;) {
+    const cursor = (await getMeta<string>(ctx.db, META.cursor)) ?? null;
+    let page: PullResponse;
+    try {
+      page = await ctx.transport.pull(ctx.token, cursor, ctx.limit);
+    } catch (e) {
+      if (e instanceof HttpError && e.code === 'INVALID_CURSOR' && cursor !== null && !restarted) {
+        restarted = true;
+        await ctx.db.meta.delete(META.cursor);
+        continue;
+      }
+      throw e;
+    }
+    await storePage(ctx.db, page, ctx.now());
+    pages += 1;
+    records += page.changes.length;
+    ctx.onProgress(pages, records);
+    if (!page.hasMore) return { pages, records };
+  }
+}
+
+/** One page and its cursor, in one transaction. */
+export async function storePage(db: FieldsyncDb, page: PullResponse, now: number): Promise<void> {
+  await db.transaction('rw', [db.records, db.outbox, db.entities, db.meta], async () => {
+    const unsynced = new Set((await db.outbox.where('status').anyOf([...UNSYNCED]).toArray()).map((e) => e.recordId));
+    for (const s of page.changes) await storePulled(db, s, unsynced.has(s.id));
+    for (const entityId of page.removedEntityIds) {
+      const gone = await db.records.where('entityId').equals(entityId).filter((r) => !unsynced.has(r.id)).primaryKeys();
+      await db.records.bulkDelete(gone);
+      await db.entities.delete(entityId);
+    }
+    if (page.entities.length > 0) {
+      await db.entities.clear();
+      await db.entities.bulkPut(page.entities);
+    }
+    await setMeta(db, META.cursor, page.cursor);
+    await receiveStamps(db, [...page.changes.map((c) => c.hlc), page.serverHlc], now);
+  });
+}
+
+async function storePulled(db: FieldsyncDb, s: SyncRecord, hasUnsyncedWork: boolean): Promise<void> {
+  const local = await db.records.get(s.id);
+  if (local?.server && local.server.version > s.version) return; // we already know a newer version
+  const server = { version: s.version, data: s.data, deleted: s.deleted, hlc: s.hlc, updatedBy: s.updatedBy };
+  if (local && hasUnsyncedWork) {
+    await db.records.put({ ...local, server });
+    return;
+  }
+  const record: LocalRecord = {
+    id: s.id, type: s.type, entityId: s.entityId, data: s.data, deleted: s.deleted,
+    version: s.version, hlc: s.hlc, updatedBy: s.updatedBy, server,
+  };
+  await db.records.put(record);
+}

@@ -1,0 +1,179 @@
+// Push: sends the outbox to POST /api/v1/sync/batch, batch after batch, and stores the
+// server's answer for every entry in one transaction per batch. An entry is marked `syncing`
+// (and becomes immutable) before it is sent; it leaves that state only when an answer for it
+// is stored, or when the request failed as a whole (then nothing of the batch was applied).
+import { type BatchLimits, selectBatch } from '@/core/batching';
+import { type SyncEvent, transition } from '@/core/outbox-state';
+import { type ChangeInput, type ChangeResult, type PushResponse, type SyncRecord, jsonBytes } from '@/protocol';
+import type { FieldsyncDb, LocalRecord, OutboxEntry } from './db';
+import { receiveStamps } from './device';
+import { HttpError, type TransportError, UnauthorizedError } from './errors';
+import type { Transport } from './transport';
+
+export interface PushContext {
+  readonly db: FieldsyncDb;
+  readonly now: () => number;
+  readonly deviceId: string;
+  readonly transport: Transport;
+  readonly token: string;
+  limits: BatchLimits;
+  onProgress(done: number, total: number): void;
+  /** The whole request failed transiently: when will its entries be tried next (null: next trigger)? */
+  planRetry(error: TransportError): number | null;
+}
+
+const UNSETTLED = ['pending', 'syncing', 'failed', 'rejected'] as const;
+
+/** Pushes until nothing is left to send. Throws the transport error that stopped it. */
+export async function pushAll(ctx: PushContext): Promise<{ sent: number }> {
+  const { db } = ctx;
+  const total = await db.outbox.where('status').anyOf(['pending', 'failed']).count();
+  let done = 0;
+  ctx.onProgress(done, total);
+  for (;;) {
+    const batch = await claimBatch(ctx);
+    if (batch.length === 0) return { sent: done };
+    let response: PushResponse;
+    try {
+      response = await ctx.transport.push(ctx.token, { deviceId: ctx.deviceId, changes: batch.map(toChange) });
+    } catch (e) {
+      await releaseBatch(ctx, batch, e);
+      if (e instanceof HttpError && e.status === 413) continue; // smaller batches now; a lone oversized change is rejected
+      throw e;
+    }
+    try {
+      await applyResults(ctx, batch, response);
+    } catch (e) {
+      // Storing the answers failed (e.g. the disk is full): the entries must not stay `syncing`.
+      // Sending them again is safe: the server answers a known change id with its first result.
+      await releaseBatch(ctx, batch, e).catch(() => undefined);
+      throw e;
+    }
+    done += batch.length;
+    ctx.onProgress(done, Math.max(total, done));
+  }
+}
+
+export function toChange(e: OutboxEntry): ChangeInput {
+  return {
+    changeId: e.changeId, type: e.type, action: e.action, recordId: e.recordId, entityId: e.entityId,
+    baseVersion: e.baseVersion, hlc: e.hlc, ...(e.data && e.action !== 'delete' ? { data: e.data } : {}),
+  };
+}
+
+/** Chooses the next batch and marks it `syncing`, in one transaction (so no edit slips in). */
+async function claimBatch(ctx: PushContext): Promise<OutboxEntry[]> {
+  const { db } = ctx;
+  return db.transaction('rw', db.outbox, async () => {
+    const unsettled = (await db.outbox.where('status').anyOf([...UNSETTLED]).toArray()).sort((a, b) => a.seq - b.seq);
+    const chosen = selectBatch(
+      unsettled.map((e) => ({ entry: e, recordId: e.recordId, action: e.action, parentId: e.parentId, status: e.status, bytes: jsonBytes(toChange(e)) })),
+      ctx.limits,
+    );
+    const at = ctx.now();
+    const claimed = chosen.map(({ entry }) => ({ ...entry, ...transition(entry, { type: 'send', at }), sent: true, updatedAt: at }) as OutboxEntry);
+    await db.outbox.bulkPut(claimed);
+    return claimed;
+  });
+}
+
+/** The request failed as a whole: nothing of it was applied. Entries go back to be sent again. */
+async function releaseBatch(ctx: PushContext, batch: OutboxEntry[], error: unknown): Promise<void> {
+  const { db } = ctx;
+  let event: SyncEvent;
+  let single: SyncEvent | null = null;
+  if (error instanceof UnauthorizedError) event = { type: 'returned', reason: 'waiting for login' };
+  else if (error instanceof HttpError && error.status === 413) {
+    // Too large for the server: send smaller batches; a single change that is too large is refused.
+    ctx.limits = { maxChanges: Math.max(1, Math.floor(batch.length / 2)), maxBytes: Math.max(64 * 1024, Math.floor(ctx.limits.maxBytes / 2)) };
+    event = { type: 'returned', reason: error.message };
+    if (batch.length === 1) single = { type: 'rejected', code: 'PAYLOAD_TOO_LARGE', error: error.message };
+  } else if (error instanceof Error && 'transient' in error && (error as TransportError).transient)
+    event = { type: 'transient_failure', error: error.message, nextAttemptAt: ctx.planRetry(error as TransportError) };
+  else event = { type: 'transient_failure', error: error instanceof Error ? error.message : String(error), nextAttemptAt: null };
+  await db.transaction('rw', db.outbox, async () => {
+    const at = ctx.now();
+    for (const b of batch) {
+      const e = await db.outbox.get(b.seq);
+      if (e?.status !== 'syncing') continue;
+      await db.outbox.put({ ...e, ...transition(e, single ?? event), updatedAt: at } as OutboxEntry);
+    }
+  });
+}
+
+async function applyResults(ctx: PushContext, batch: OutboxEntry[], response: PushResponse): Promise<void> {
+  const { db } = ctx;
+  const results = new Map<string, ChangeResult>();
+  for (const r of [...response.successful, ...response.conflicts, ...response.failed]) results.set(r.changeId, r);
+  await db.transaction('rw', [db.records, db.outbox, db.meta], async () => {
+    const at = ctx.now();
+    const rejectedCreates = new Set<string>();
+    const stamps: string[] = [response.serverHlc];
+    for (const b of batch) {
+      const e = await db.outbox.get(b.seq);
+      if (e?.status !== 'syncing') continue;
+      const r = results.get(e.changeId);
+      let event: SyncEvent;
+      if (!r) event = { type: 'transient_failure', error: 'the server gave no result for this change', nextAttemptAt: null };
+      else if (r.status === 'success') {
+        const version = r.version ?? e.baseVersion + 1;
+        await adoptOwnWrite(ctx, e, version);
+        event = { type: 'succeeded', version, at };
+      } else if (r.status === 'conflict' && r.resolution !== 'server_wins') {
+        const version = r.version ?? e.baseVersion + 1;
+        await adoptOwnWrite(ctx, e, version);
+        event = { type: 'conflicted', winner: 'client', version, at };
+      } else if (r.status === 'conflict') {
+        if (r.record) {
+          stamps.push(r.record.hlc);
+          await adoptServerRecord(ctx, e, r.record);
+        }
+        event = { type: 'conflicted', winner: 'server', version: r.record?.version ?? r.version ?? null, at };
+      } else {
+        const dependsOnRejected = rejectedCreates.has(e.recordId) || (e.parentId !== null && rejectedCreates.has(e.parentId));
+        if (e.action === 'create' || dependsOnRejected) rejectedCreates.add(e.recordId);
+        event = dependsOnRejected
+          ? { type: 'returned', reason: 'waiting for a change it depends on, which was rejected' }
+          : { type: 'rejected', code: r.code ?? 'VALIDATION', error: r.message ?? 'rejected by the server' };
+      }
+      await db.outbox.put({ ...e, ...transition(e, event), updatedAt: at } as OutboxEntry);
+    }
+    await receiveStamps(db, stamps, at);
+  });
+}
+
+/** Later unsynced entries of the same record, behind `e`. */
+async function laterEntries(db: FieldsyncDb, e: OutboxEntry): Promise<OutboxEntry[]> {
+  const all = await db.outbox.where('recordId').equals(e.recordId).toArray();
+  return all.filter((x) => x.seq > e.seq && (x.status === 'pending' || x.status === 'failed' || x.status === 'rejected' || x.status === 'syncing'));
+}
+
+/** Our write is now the server's version `version`: record it, and rebase unsent edits made on top of it. */
+async function adoptOwnWrite(ctx: PushContext, e: OutboxEntry, version: number): Promise<void> {
+  const { db } = ctx;
+  const rec = await db.records.get(e.recordId);
+  if (rec) {
+    const data = e.data ?? rec.server?.data ?? rec.data;
+    const server = { version, data, deleted: e.action === 'delete', hlc: e.hlc, updatedBy: rec.server?.updatedBy ?? null };
+    await db.records.put({ ...rec, server, version: rec.version === e.baseVersion ? version : Math.max(rec.version, version) });
+  }
+  for (const later of await laterEntries(db, e))
+    if (!later.sent && later.baseVersion === e.baseVersion) await db.outbox.put({ ...later, baseVersion: version });
+}
+
+/** The server's record won: keep it as the server copy, and show it unless newer local work exists. */
+async function adoptServerRecord(ctx: PushContext, e: OutboxEntry, s: SyncRecord): Promise<void> {
+  const { db } = ctx;
+  const rec = await db.records.get(e.recordId);
+  const server = { version: s.version, data: s.data, deleted: s.deleted, hlc: s.hlc, updatedBy: s.updatedBy };
+  const newerLocal = (await laterEntries(db, e)).length > 0;
+  if (rec && newerLocal) {
+    await db.records.put({ ...rec, server });
+    return;
+  }
+  const adopted: LocalRecord = {
+    id: s.id, type: s.type, entityId: s.entityId, data: s.data, deleted: s.deleted,
+    version: s.version, hlc: s.hlc, updatedBy: s.updatedBy, server,
+  };
+  await db.records.put(adopted);
+}

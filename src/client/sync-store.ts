@@ -1,0 +1,48 @@
+// What the UI reads: the engine's state as a discriminated union, outbox counts per status and
+// the time of the last complete sync, in a Zustand vanilla store.
+//
+//   offline ◀──────────── (navigator offline / unreachable after retries) ──────────┐
+//   idle ──trigger──▶ pushing{done,total} ──▶ pulling{pages,records} ──▶ idle        │
+//                          │  transient failure (retries left)                        │
+//                          └──▶ backing_off{until} ──timer──▶ pushing …             │
+//                          │  401                                                     │
+//                          └──▶ needs_login ──setToken──▶ pushing …                   │
+//                          └──▶ error{message} (other failure; next trigger retries) ─┘
+import { createStore } from 'zustand/vanilla';
+import type { StatusCounts } from './outbox-queue';
+
+export type EngineState =
+  | { readonly kind: 'offline' }
+  | { readonly kind: 'idle' }
+  | { readonly kind: 'pushing'; readonly done: number; readonly total: number }
+  | { readonly kind: 'pulling'; readonly pages: number; readonly records: number }
+  | { readonly kind: 'backing_off'; readonly until: number }
+  | { readonly kind: 'needs_login' }
+  | { readonly kind: 'error'; readonly message: string };
+
+export interface SyncStoreState {
+  readonly state: EngineState;
+  readonly counts: StatusCounts;
+  /** Epoch ms of the last sync that pushed and pulled everything. */
+  readonly lastSyncedAt: number | null;
+  readonly deviceId: string | null;
+  /** This tab holds the sync lock (others watch the same IndexedDB state). */
+  readonly leader: boolean;
+  /** navigator.storage.persist() answer; null when unknown or unsupported. */
+  readonly persisted: boolean | null;
+}
+
+export const EMPTY_COUNTS: StatusCounts = { pending: 0, syncing: 0, completed: 0, conflict: 0, failed: 0, rejected: 0 };
+
+export function createSyncStore() {
+  return createStore<SyncStoreState>()(() => ({
+    state: { kind: 'idle' },
+    counts: EMPTY_COUNTS,
+    lastSyncedAt: null,
+    deviceId: null,
+    leader: false,
+    persisted: null,
+  }));
+}
+
+export type SyncStore = ReturnType<typeof createSyncStore>;
