@@ -1,8 +1,6 @@
+// The app: a client-side shell over the device's database (src/ui/app.tsx).
+import { App } from '@/ui/app';
+
 export default function Home() {
-  return (
-    <main>
-      <h1>Fieldsync</h1>
-      <p>Offline-first data capture for field teams.</p>
-    </main>
-  );
+  return <App />;
 }

@@ -1,0 +1,79 @@
+// What an assessment and a response hold, and the checks a form runs before saving: a form
+// that fails them shows the errors beside the fields and saves nothing. Pure.
+import { withinRecordLimits } from '@/protocol/json-limits';
+
+export interface Answer {
+  readonly question: string;
+  readonly answer: string;
+}
+
+export interface AssessmentData {
+  readonly title: string;
+  readonly answers: readonly Answer[];
+}
+
+export interface ResponseData {
+  readonly assessmentId: string;
+  readonly respondent: string;
+  readonly notes: string;
+}
+
+export const LIMITS = { title: 200, question: 300, answer: 5000, answers: 100, respondent: 200, notes: 5000 } as const;
+
+/** Field path → message; empty when the form may be saved. */
+export type FormErrors = Record<string, string>;
+
+export function validateAssessment(input: AssessmentData): { ok: true; data: AssessmentData } | { ok: false; errors: FormErrors } {
+  const errors: FormErrors = {};
+  const title = input.title.trim();
+  if (!title) errors.title = 'Give the assessment a title.';
+  else if (title.length > LIMITS.title) errors.title = `At most ${LIMITS.title} characters.`;
+  // Rows left entirely empty are dropped rather than refused: they are the blank row of the form.
+  const answers = input.answers
+    .map((a) => ({ question: a.question.trim(), answer: a.answer.trim() }))
+    .filter((a) => a.question || a.answer);
+  if (answers.length > LIMITS.answers) errors.answers = `At most ${LIMITS.answers} answers.`;
+  input.answers.forEach((a, i) => {
+    const q = a.question.trim();
+    const ans = a.answer.trim();
+    if (!q && ans) errors[`answers.${i}.question`] = 'Say what this answer is about.';
+    if (q.length > LIMITS.question) errors[`answers.${i}.question`] = `At most ${LIMITS.question} characters.`;
+    if (ans.length > LIMITS.answer) errors[`answers.${i}.answer`] = `At most ${LIMITS.answer} characters.`;
+  });
+  const data: AssessmentData = { title, answers };
+  if (Object.keys(errors).length === 0 && !withinRecordLimits(data)) errors.form = 'This assessment is too large to save.';
+  return Object.keys(errors).length ? { ok: false, errors } : { ok: true, data };
+}
+
+export function validateResponse(input: ResponseData): { ok: true; data: ResponseData } | { ok: false; errors: FormErrors } {
+  const errors: FormErrors = {};
+  const respondent = input.respondent.trim();
+  const notes = input.notes.trim();
+  if (!respondent) errors.respondent = 'Say who answered.';
+  else if (respondent.length > LIMITS.respondent) errors.respondent = `At most ${LIMITS.respondent} characters.`;
+  if (notes.length > LIMITS.notes) errors.notes = `At most ${LIMITS.notes} characters.`;
+  const data: ResponseData = { assessmentId: input.assessmentId, respondent, notes };
+  if (Object.keys(errors).length === 0 && !withinRecordLimits(data)) errors.form = 'This response is too large to save.';
+  return Object.keys(errors).length ? { ok: false, errors } : { ok: true, data };
+}
+
+/** Reads a record's free-form data as an assessment, tolerating data written by other clients. */
+export function asAssessment(data: Record<string, unknown>): AssessmentData {
+  const title = typeof data.title === 'string' ? data.title : '';
+  const answers = Array.isArray(data.answers)
+    ? data.answers.flatMap((a: unknown) => {
+        if (!a || typeof a !== 'object') return [];
+        const { question, answer } = a as Record<string, unknown>;
+        return [{ question: typeof question === 'string' ? question : '', answer: typeof answer === 'string' ? answer : String(answer ?? '') }];
+      })
+    : [];
+  return { title, answers };
+}
+
+export function asResponse(data: Record<string, unknown>): ResponseData {
+  return {
+    assessmentId: typeof data.assessmentId === 'string' ? data.assessmentId : '',
+    respondent: typeof data.respondent === 'string' ? data.respondent : '',
+    notes: typeof data.notes === 'string' ? data.notes : '',
+  };
+}

@@ -1,0 +1,63 @@
+// "Your edits that lost", from two sources merged. Pure.
+//  - the device's outbox: changes the server answered with a conflict that the other side won
+//    (available offline);
+//  - the server's conflict log (when online): entries whose loser is this user on this device.
+//    This also covers a write that was applied first and lost later, when another device's
+//    conflicting, later-stamped write replaced it: the push of that write said "success".
+// The log also tells whether a coordinator restored the edit or accepted the winner.
+import type { ConflictEntry } from '@/protocol/conflicts';
+
+export type LostOutcome = 'open' | 'restored' | 'accepted';
+
+export interface LostSide {
+  readonly data: Record<string, unknown>;
+  readonly deleted: boolean;
+  readonly hlc: string;
+  readonly userId: string | null;
+}
+
+export interface LostItem {
+  readonly key: string;
+  readonly recordId: string;
+  readonly mine: LostSide;
+  readonly won: LostSide | null;
+  readonly outcome: LostOutcome;
+}
+
+export interface DeviceLoss {
+  readonly changeId: string;
+  readonly recordId: string;
+  readonly mine: LostSide;
+  readonly won: LostSide | null;
+  /** The record shows exactly the lost data again. */
+  readonly restoredOnDevice: boolean;
+}
+
+function outcomeOf(c: ConflictEntry): LostOutcome {
+  if (c.status === 'open') return 'open';
+  return c.resolvedAction === 'restore_loser' ? 'restored' : 'accepted';
+}
+
+const stampsOf = (c: ConflictEntry) => [c.loser.hlc, ...(c.clamped ? [c.clamped.originalHlc] : [])];
+
+export function mergeLostEdits(device: readonly DeviceLoss[], log: readonly ConflictEntry[] | null, me: { userId: string; deviceId: string | null }): LostItem[] {
+  const mineInLog = (log ?? []).filter((c) => c.loser.userId === me.userId && me.deviceId !== null && c.loser.deviceId === me.deviceId);
+  const used = new Set<string>();
+  const items: LostItem[] = device.map((d) => {
+    const c = mineInLog.find((x) => x.recordId === d.recordId && stampsOf(x).includes(d.mine.hlc));
+    if (c) used.add(c.id);
+    const outcome: LostOutcome = d.restoredOnDevice ? 'restored' : c ? outcomeOf(c) : 'open';
+    return { key: d.changeId, recordId: d.recordId, mine: d.mine, won: d.won, outcome };
+  });
+  for (const c of mineInLog) {
+    if (used.has(c.id)) continue;
+    items.push({
+      key: c.id,
+      recordId: c.recordId,
+      mine: { data: c.loser.data, deleted: c.loser.deleted, hlc: c.loser.hlc, userId: c.loser.userId },
+      won: { data: c.winner.data, deleted: c.winner.deleted, hlc: c.winner.hlc, userId: c.winner.userId },
+      outcome: outcomeOf(c),
+    });
+  }
+  return items.sort((a, b) => (a.mine.hlc < b.mine.hlc ? 1 : a.mine.hlc > b.mine.hlc ? -1 : 0));
+}

@@ -1,0 +1,87 @@
+import { describe, expect, it } from 'vitest';
+import { clearSession, loadSession, login, LoginError, type Session, saveSession } from './session';
+
+class MemoryStorage implements Storage {
+  private m = new Map<string, string>();
+  get length() {
+    return this.m.size;
+  }
+  clear() {
+    this.m.clear();
+  }
+  getItem(k: string) {
+    return this.m.get(k) ?? null;
+  }
+  key(i: number) {
+    return [...this.m.keys()][i] ?? null;
+  }
+  removeItem(k: string) {
+    this.m.delete(k);
+  }
+  setItem(k: string, v: string) {
+    this.m.set(k, v);
+  }
+}
+
+const session: Session = {
+  token: 'tok',
+  expiresAt: '2030-01-01T00:00:00.000Z',
+  user: { id: 'u1', email: 'ana@demo.fieldsync', name: 'Ana', role: 'field_worker' },
+};
+
+const answer = (status: number, body: unknown, headers: Record<string, string> = {}) =>
+  (async () => new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json', ...headers } })) as typeof fetch;
+
+async function failure(p: Promise<unknown>) {
+  try {
+    await p;
+  } catch (e) {
+    if (e instanceof LoginError) return e.failure;
+    throw e;
+  }
+  throw new Error('login did not fail');
+}
+
+describe('the session kept on the device', () => {
+  it('survives a reload (kept in storage) and is gone after sign-out', () => {
+    const storage = new MemoryStorage();
+    expect(loadSession(storage)).toBeNull();
+    saveSession(session, storage);
+    expect(loadSession(storage)).toEqual(session);
+    clearSession(storage);
+    expect(loadSession(storage)).toBeNull();
+  });
+
+  it('ignores a stored value that is not a session', () => {
+    const storage = new MemoryStorage();
+    storage.setItem('fieldsync.session', '{"token":1}');
+    expect(loadSession(storage)).toBeNull();
+    storage.setItem('fieldsync.session', 'not json');
+    expect(loadSession(storage)).toBeNull();
+  });
+});
+
+describe('signing in', () => {
+  it('returns the session the server gave', async () => {
+    expect(await login('ana@demo.fieldsync', 'pw', answer(200, session))).toEqual(session);
+  });
+
+  it('says "offline" when the request cannot be made, or a gateway answers for the server', async () => {
+    const down = (async () => {
+      throw new TypeError('Failed to fetch');
+    }) as typeof fetch;
+    expect(await failure(login('a@b.c', 'pw', down))).toEqual({ kind: 'offline' });
+    expect(await failure(login('a@b.c', 'pw', answer(503, {})))).toEqual({ kind: 'offline' });
+  });
+
+  it('tells wrong credentials and rate limiting apart', async () => {
+    const wrong = answer(401, { error: { code: 'INVALID_CREDENTIALS', message: 'no' } });
+    expect(await failure(login('a@b.c', 'pw', wrong))).toEqual({ kind: 'invalid_credentials' });
+    const limited = answer(429, { error: { code: 'RATE_LIMITED', message: 'slow down' } }, { 'retry-after': '120' });
+    expect(await failure(login('a@b.c', 'pw', limited))).toEqual({ kind: 'rate_limited', retryAfterSeconds: 120 });
+  });
+
+  it('refuses an answer that is not a session', async () => {
+    expect(await failure(login('a@b.c', 'pw', answer(200, { token: 'x' })))).toMatchObject({ kind: 'server' });
+  });
+});
