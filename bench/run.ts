@@ -1,0 +1,261 @@
+// `npm run bench [-- --quick] [-- --only push,pull] [-- --runs N] [-- --out DIR] [-- --build | --no-build]`
+//   [-- --browser-runs N] [-- --browser-servers pg,pglite] [-- --n N] [-- --app-dir DIR]
+// Fieldsync side by side with PouchDB/CouchDB replication and raw PostgreSQL, same data, same
+// machine, one run (issue 6). See bench/README.md for what each scenario does and counts.
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { sql } from 'drizzle-orm';
+import { openDatabase, rows } from '@/server/db/database';
+import { buildExists, FieldsyncServer } from './contenders/fieldsync';
+import { PouchServer } from './contenders/pouchdb';
+import { RawPostgres } from './contenders/raw-pg';
+import { browserCases, closeBrowser } from './scenarios/browser';
+import { conflictCases } from './scenarios/conflicts';
+import { deviceCases } from './scenarios/devices';
+import { pullCases } from './scenarios/pull';
+import { pushCases } from './scenarios/push';
+import { replayCases } from './scenarios/replay';
+import { setUpFieldsync } from './scenarios/setup';
+import { ENTITIES, type FieldsyncWorld, type Sizes, type World } from './scenarios/world';
+import { ADMIN_URL } from './support/postgres';
+import { killAllChildren } from './support/processes';
+import { goals, type Check, type Report, updateReadme, writeReport } from './support/report';
+import { type CaseResult, describe, runScenario } from './support/runner';
+
+const ROOT = path.resolve(import.meta.dirname, '..');
+
+function scenarioTitles(z: Sizes): Record<string, string> {
+  const k = (v: number) => v.toLocaleString('en-US');
+  return {
+    pull: `(b) Pull ${k(z.n)} records into a fresh device`,
+    'pull-selective': `(b) Pull ${k(z.n)} of ${k(z.big)} records, selected by entity`,
+    push: `(a) Push ${k(z.n)} queued changes after reconnect`,
+    replay: `(e) Replay of ${k(z.n)} already-applied changes`,
+    conflicts: `(d) Push ${k(z.n)} changes of which ${Math.round(z.conflictShare * 100)}% conflict`,
+    devices: `(c) ${z.devices} devices pushing ${k(z.perDevice)} changes each at once`,
+    browser: `End to end: ${k(z.n)} changes queued in IndexedDB by the app's engine in Chromium, then online`,
+  };
+}
+
+interface Args {
+  quick: boolean;
+  runs: number;
+  only: Set<string> | null;
+  out: string;
+  build: 'auto' | 'force' | 'skip';
+  /** Run the app built in another checkout (development, while this tree does not build). */
+  appDir: string | null;
+  /** Measured runs of the browser case (each drains a whole queue through the device engine). */
+  browserRuns: number;
+  /** Fieldsync servers the browser case runs against. */
+  browserServers: Set<string>;
+  /** Overrides the scenario size (changes per device; the selective pull has 5×, devices n/50 each). */
+  n: number | null;
+}
+
+function parseArgs(argv: string[]): Args {
+  const get = (flag: string): string | undefined => {
+    const i = argv.indexOf(flag);
+    return i >= 0 ? argv[i + 1] : undefined;
+  };
+  const quick = argv.includes('--quick');
+  const only = get('--only');
+  return {
+    quick,
+    runs: Number(get('--runs') ?? (quick ? 1 : 5)),
+    only: only ? new Set(only.split(',')) : null,
+    out: path.resolve(get('--out') ?? (quick ? path.join(os.tmpdir(), 'fieldsync-bench-quick') : path.join(ROOT, 'bench/results'))),
+    build: argv.includes('--build') ? 'force' : argv.includes('--no-build') ? 'skip' : 'auto',
+    n: get('--n') ? Number(get('--n')) : null,
+    browserRuns: Number(get('--browser-runs') ?? (quick ? 1 : 3)),
+    browserServers: new Set((get('--browser-servers') ?? 'pg').split(',').map((s) => `fieldsync-${s}`)),
+    appDir: get('--app-dir') ? path.resolve(get('--app-dir')!) : null,
+  };
+}
+
+function sizesFor(quick: boolean, n: number | null): Sizes {
+  if (n) return { n, big: 5 * n, devices: 50, perDevice: Math.max(1, Math.round(n / 50)), deviceUsers: 10, conflictShare: 0.2, pullLimit: 500 };
+  return quick
+    ? { n: 1_000, big: 5_000, devices: 50, perDevice: 20, deviceUsers: 10, conflictShare: 0.2, pullLimit: 500 }
+    : { n: 10_000, big: 50_000, devices: 50, perDevice: 200, deviceUsers: 10, conflictShare: 0.2, pullLimit: 500 };
+}
+
+const log = (line: string): void => console.log(line);
+
+/**
+ * Builds the app when needed: with scripts/build-if-needed.mjs (missing or stale build, shared
+ * lock with the e2e tests) when it exists, else `next build` when .next/BUILD_ID is missing.
+ * `--no-build` skips it (a missing build then leaves Fieldsync out); `--build` forces one.
+ */
+function ensureBuild(mode: Args['build']): void {
+  const nextBin = path.join(ROOT, 'node_modules/next/dist/bin/next');
+  const opts = { cwd: ROOT, stdio: ['ignore', 'inherit', 'inherit'] as ['ignore', 'inherit', 'inherit'] };
+  if (mode === 'skip') return;
+  if (mode === 'force') {
+    log('building the app (next build)…');
+    execFileSync(process.execPath, [nextBin, 'build'], opts);
+  } else if (existsSync(path.join(ROOT, 'scripts/build-if-needed.mjs'))) {
+    execFileSync(process.execPath, [path.join(ROOT, 'scripts/build-if-needed.mjs')], opts);
+  } else if (!buildExists(ROOT)) {
+    log('building the app (next build)…');
+    execFileSync(process.execPath, [nextBin, 'build'], opts);
+  }
+}
+
+function text(cmd: string, args: string[]): string {
+  try {
+    return execFileSync(cmd, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'ignore'] }).toString().trim();
+  } catch {
+    return 'unknown';
+  }
+}
+
+async function totalsCheck(w: FieldsyncWorld): Promise<Check[]> {
+  const q = 'SELECT (SELECT count(*)::int FROM records) AS records, (SELECT count(*)::int FROM sync_changes) AS changes, (SELECT count(*)::int FROM sync_conflicts) AS conflicts';
+  let got: { records: number; changes: number; conflicts: number } | undefined;
+  if (w.server.sql) {
+    got = (await w.server.sql.query<{ records: number; changes: number; conflicts: number }>(q)).rows[0];
+  } else if (w.server.dataDir) {
+    const db = await openDatabase({ dataDir: w.server.dataDir });
+    try {
+      got = (await rows<{ records: number; changes: number; conflicts: number }>(db.db, sql.raw(q)))[0];
+    } finally {
+      await db.close();
+    }
+  }
+  if (!got) return [];
+  const e = w.expected;
+  return [
+    { name: `${w.id}: records`, ok: got.records === e.records, detail: `${got.records} on the server, ${e.records} expected` },
+    { name: `${w.id}: idempotency log (sync_changes)`, ok: got.changes === e.changes, detail: `${got.changes} on the server, ${e.changes} expected (each change id once, replays add none)` },
+    { name: `${w.id}: conflict log (sync_conflicts)`, ok: got.conflicts === e.conflicts, detail: `${got.conflicts} on the server, ${e.conflicts} expected (one loser per conflict)` },
+  ];
+}
+
+async function main(): Promise<void> {
+  const args = parseArgs(process.argv.slice(2));
+  const sizes = sizesFor(args.quick, args.n);
+  const SCENARIOS = scenarioTitles(sizes);
+  const wanted = (s: string) => (args.only ? args.only.has(s) : s !== 'browser' || !args.quick);
+  const started = Date.now();
+  const maxSeconds = args.quick ? 600 : 2400;
+  const work = mkdtempSync(path.join(os.tmpdir(), 'fieldsync-bench-'));
+  log(`fieldsync bench: ${args.quick ? 'quick' : 'full'}, ${args.runs} run(s) after a warm-up, work dir ${work}`);
+  const appDir = args.appDir ?? ROOT;
+  if (!args.appDir) ensureBuild(args.build);
+
+  const servers = {
+    pg: new FieldsyncServer('postgres', appDir, work),
+    pglite: new FieldsyncServer('pglite', appDir, work),
+  };
+  const pouch = new PouchServer(ROOT, work);
+  const raw = new RawPostgres();
+  const checks: Check[] = [];
+  const notes: string[] = [];
+  const results: CaseResult[] = [];
+  const fieldsync: FieldsyncWorld[] = [];
+  const cleanup = async () => {
+    await Promise.allSettled([closeBrowser(), servers.pg.stop(), servers.pglite.stop(), pouch.stop(), raw.stop()]);
+  };
+  const onSignal = () => {
+    killAllChildren();
+    void cleanup().finally(() => process.exit(130));
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+
+  try {
+    for (const [id, server] of [['fieldsync-pg', servers.pg], ['fieldsync-pglite', servers.pglite]] as const) {
+      try {
+        await server.start(maxSeconds);
+        const missing = await server.missingEndpoints();
+        if (missing.length) throw new Error(`the built app lacks: ${missing.join(', ')} (rebuild with --build once they exist)`);
+        fieldsync.push(await setUpFieldsync(id, server, sizes));
+        log(`${id} ready at ${server.baseUrl}`);
+      } catch (e) {
+        notes.push(`${id} could not run: ${describe(e)}`);
+        log(`${id} could not run: ${describe(e)}`);
+        await server.stop();
+      }
+    }
+    await pouch.start(maxSeconds);
+    log(`pouchdb ready at ${pouch.baseUrl}`);
+    await raw.start([ENTITIES.push, ...ENTITIES.pull]);
+    const world: World = { sizes, fieldsync, pouch: { server: pouch, applied: new Map() }, raw: { db: raw, applied: new Map() } };
+
+    const plan: Array<[string, () => ReturnType<typeof pushCases>]> = [
+      ['pull', () => pullCases(world, false)],
+      ['pull-selective', () => pullCases(world, true)],
+      ['push', () => pushCases(world)],
+      ['replay', () => replayCases(world)],
+      ['conflicts', () => conflictCases(world)],
+      ['devices', () => deviceCases(world)],
+      ['browser', () => browserCases(world, ROOT, args.browserServers, log)],
+    ];
+    for (const [id, cases] of plan) {
+      if (!wanted(id)) continue;
+      log(`\n${SCENARIOS[id]}`);
+      results.push(...(await runScenario(id, cases(), { runs: id === 'browser' ? args.browserRuns : args.runs, log })));
+    }
+    for (const w of fieldsync) if (w.server.sql) checks.push(...(await totalsCheck(w)));
+  } finally {
+    await cleanup();
+  }
+  for (const w of fieldsync) if (!w.server.sql) checks.push(...(await totalsCheck(w)));
+  rmSync(work, { recursive: true, force: true });
+
+  const report: Report = {
+    meta: {
+      command: `npm run bench${process.argv.slice(2).length ? ` -- ${process.argv.slice(2).join(' ')}` : ''}`,
+      date: new Date(started).toISOString(),
+      durationSeconds: Math.round((Date.now() - started) / 1000),
+      quick: args.quick,
+      runs: args.runs,
+      browserRuns: args.browserRuns,
+      sizes,
+      commit: text('git', ['rev-parse', '--short', 'HEAD']),
+      node: process.version,
+      cpu: os.cpus()[0]?.model ?? 'unknown',
+      cores: os.cpus().length,
+      postgres: text('psql', [ADMIN_URL, '-Atc', 'SHOW server_version']).replace(/^/, 'PostgreSQL '),
+      pglite: (JSON.parse(readFileSync(path.join(ROOT, 'node_modules/@electric-sql/pglite/package.json'), 'utf8')) as { version: string }).version,
+      pouchdb: (JSON.parse(readFileSync(path.join(ROOT, 'node_modules/pouchdb/package.json'), 'utf8')) as { version: string }).version,
+      loadAverageAtStart: os.loadavg(),
+    },
+    scenarios: Object.fromEntries(Object.entries(SCENARIOS).filter(([id]) => results.some((r) => r.scenario === id))),
+    results,
+    goals: goals(results),
+    checks,
+    notes: [...notes, ...MEASUREMENT_NOTES],
+  };
+  writeReport(args.out, report);
+  if (!args.quick && !args.only && updateReadme(path.join(ROOT, 'README.md'), report)) log('README.md benchmark table updated');
+  log(`\nresults written to ${args.out}/results.{json,md} and chart.svg`);
+  for (const g of report.goals) log(`goal ${g.goal} (${g.contender}): ${g.ratio === null ? 'not measured' : `${g.ratio.toFixed(2)}×`} ${g.met ? 'met' : g.met === null ? '' : 'NOT met'}`);
+  for (const c of checks) log(`check ${c.name}: ${c.ok ? 'ok' : 'FAILED'} (${c.detail})`);
+  const bad = results.filter((r) => !r.correct);
+  if (bad.length) {
+    log(`\n${bad.length} case(s) failed or had wrong results: ${bad.map((b) => `${b.scenario}/${b.contender}`).join(', ')}`);
+    process.exitCode = 1;
+  }
+  if (checks.some((c) => !c.ok)) process.exitCode = 1;
+}
+
+const MEASUREMENT_NOTES = [
+  'Changes per second: changes in one run divided by its wall time, measured at the client (this process) from the first request to the last answer; median, min and max of the measured runs, after one warm-up run that is not counted. Contenders take turns within each round (rotated order), so a slow spell of the machine does not fall on one of them only.',
+  'HTTP requests and bytes are counted at the client by a fetch over node:http with its own keep-alive agent per contender: bytes are everything written to and read from the sockets (request lines, headers, bodies as sent, gzip/brotli-compressed where the server compresses; both servers compress), excluding TCP/IP framing.',
+  'Server CPU: utime+stime from /proc of the server child process and all its descendants (the `timeout` wrapper, node running `next start` or express-pouchdb), before and after each run. With PGlite the database runs inside the server process, so its CPU is in the server column. PouchDB/express-pouchdb keeps its LevelDB in the server process too.',
+  'PG backends CPU: utime+stime from /proc of every PostgreSQL backend connected to the contender\'s own database (found in pg_stat_activity) before and after each run; a backend that connected during the run counts from zero; one that exited during the run would be missed (pools keep their connections, so none do). PostgreSQL\'s background processes (WAL writer, checkpointer) are not counted.',
+  'Client CPU: this bench process (process.cpuUsage), which plays the devices: for PouchDB it includes the replicator and the device\'s LevelDB store; for Fieldsync it is HTTP plus JSON encoding and parsing (the device engine\'s IndexedDB work is measured only in the browser case). In the browser case it is the Playwright driver, not Chromium, whose work shows only in the wall time.',
+  'Latency (50 devices): per HTTP request, from the call to the last byte of the answer; PouchDB\'s replicator makes about 15 smaller requests per 100 documents (revs_diff, bulk_docs, checkpoints), Fieldsync one per 100 changes.',
+  'Raw PostgreSQL writes the same rows into a fresh database with the Fieldsync schema (same indexes and feed triggers), from this process with `pg`: no HTTP, no auth, no validation, no conflict rule. Its latency figures are per transaction.',
+  'Correctness: after every run the server state is checked: PostgreSQL counts by device id (records, idempotency log entries, versions after a replay, sync_conflicts rows for the conflicting changes), PouchDB document counts and documents with conflicting revisions; and at the end the totals of records, sync_changes and sync_conflicts on each Fieldsync database (PGlite reopened after its server stopped) are compared with what the whole run should have left.',
+];
+
+main().catch((e: unknown) => {
+  console.error(e);
+  killAllChildren();
+  process.exit(1);
+});

@@ -1,0 +1,103 @@
+// (a) Push 10,000 queued changes after reconnect: one device sends its whole queue, in
+// batches of 100, one after another. Raw PostgreSQL writes the same rows three ways.
+import { createChange, type PushTally, type WireChange } from '../contenders/fieldsync';
+import { fillLocal, replicateOptions, toDoc } from '../contenders/pouchdb';
+import { chunk, makeRecords, type BenchRecord } from '../support/data';
+import type { Execution } from '../support/measure';
+import { type AnyCase, type ContenderId, defineCase } from '../support/runner';
+import type { PouchDatabase, ReplicateResult } from '../pouchdb/types';
+import { ENTITIES, expect, type FieldsyncWorld, type World } from './world';
+
+export const pushDevice = (run: number): string => `bench-a-${run}`;
+
+export async function fieldsyncDeviceCounts(w: FieldsyncWorld, deviceLike: string): Promise<{ records: number; changes: number; maxVersion: number } | null> {
+  if (!w.server.sql) return null;
+  const r = await w.server.sql.query<{ records: number; changes: number; max_version: number | null }>(
+    `SELECT (SELECT count(*)::int FROM records WHERE device_id LIKE $1) AS records,
+            (SELECT max(version)::int FROM records WHERE device_id LIKE $1) AS max_version,
+            (SELECT count(*)::int FROM sync_changes WHERE device_id LIKE $1) AS changes`,
+    [deviceLike],
+  );
+  const row = r.rows[0]!;
+  return { records: row.records, changes: row.changes, maxVersion: row.max_version ?? 0 };
+}
+
+export function pushCases(world: World): AnyCase[] {
+  const { n } = world.sizes;
+  const cases: AnyCase[] = [];
+  for (const w of world.fieldsync) {
+    cases.push(
+      defineCase<{ device: string; records: BenchRecord[]; changes: WireChange[]; tally?: PushTally }>({
+        contender: w.id,
+        changes: n,
+        meters: () => ({ http: w.server.http, serverPid: w.server.pid, backends: w.server.backends }),
+        prepare: async (run) => {
+          const records = makeRecords(n, ENTITIES.push, pushDevice(run));
+          return { device: pushDevice(run), records, changes: records.map(createChange) };
+        },
+        execute: async (p) => {
+          p.tally = await w.server.push(w.pusher, p.device, p.changes);
+        },
+        verify: async (p, run) => {
+          w.applied.set(run, p.records);
+          w.expected.records += n;
+          w.expected.changes += n;
+          const problems = [...expect('applied', p.tally?.successful ?? -1, n), ...expect('failed', p.tally?.failed ?? -1, 0)];
+          const db = await fieldsyncDeviceCounts(w, pushDevice(run));
+          if (db) problems.push(...expect('records on the server', db.records, n), ...expect('idempotency log entries', db.changes, n));
+          return problems;
+        },
+      }),
+    );
+  }
+  const pw = world.pouch;
+  if (pw) {
+    cases.push(
+      defineCase<{ local: PouchDatabase; records: BenchRecord[]; revs: Map<string, string>; before: number; result?: ReplicateResult }>({
+        contender: 'pouchdb',
+        changes: n,
+        meters: () => ({ http: pw.server.http, serverPid: pw.server.pid }),
+        setup: () => pw.server.createDb('push'),
+        prepare: async (run) => {
+          const records = makeRecords(n, ENTITIES.push, pushDevice(run));
+          const local = pw.server.local(`push-${run}`);
+          const revs = new Map((await fillLocal(local, records.map(toDoc))).map((r) => [r.id, r.rev]));
+          return { local, records, revs, before: await pw.server.docCount('push') };
+        },
+        execute: async (p) => {
+          p.result = await p.local.replicate.to(pw.server.remote('push'), replicateOptions());
+        },
+        verify: async (p, run) => {
+          pw.applied.set(run, { local: p.local, records: p.records, revs: p.revs });
+          return [...expect('documents written', p.result?.docs_written ?? -1, n), ...expect('documents on the server', (await pw.server.docCount('push')) - p.before, n)];
+        },
+      }),
+    );
+  }
+  const rw = world.raw;
+  if (rw) {
+    const raw = (contender: ContenderId, write: (rows: BenchRecord[], device: string) => Promise<Execution & { written: number }>): AnyCase =>
+      defineCase<{ rows: BenchRecord[]; device: string; written?: number }>({
+        contender,
+        changes: n,
+        meters: () => ({ backends: rw.db.backends }),
+        prepare: async (run) => ({ rows: makeRecords(n, ENTITIES.push, `${contender}-${run}`), device: `${contender}-a-${run}` }),
+        execute: async (p) => {
+          const out = await write(p.rows, p.device);
+          p.written = out.written;
+          return out;
+        },
+        verify: async (p, run) => {
+          if (contender === 'raw-tx') rw.applied.set(run, p.rows);
+          const db = await rw.db.countByDevice(p.device);
+          return [...expect('rows written', p.written ?? -1, n), ...expect('records in the database', db.records, n), ...expect('log entries', db.changes, n)];
+        },
+      });
+    cases.push(
+      raw('raw-tx', (rows, device) => rw.db.writeSequential(rows, device)),
+      raw('raw-pool10', (rows, device) => rw.db.writeConcurrent(chunk(rows, Math.ceil(rows.length / 10)), device)),
+      raw('raw-copy', async (rows, device) => ({ written: await rw.db.writeCopy(rows, device) })),
+    );
+  }
+  return cases;
+}

@@ -1,0 +1,166 @@
+// The results: JSON (everything, per run), Markdown (the tables, the goals, what is counted)
+// and the chart, written side by side; and the README's "Benchmarks" table between markers.
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { chartSvg } from './chart';
+import { CONTENDER_LABELS, type CaseResult, type ContenderId } from './runner';
+
+export interface Goal {
+  readonly goal: string;
+  readonly contender: ContenderId;
+  readonly ratio: number | null;
+  readonly target: number;
+  readonly met: boolean | null;
+}
+
+export interface Check {
+  readonly name: string;
+  readonly ok: boolean;
+  readonly detail: string;
+}
+
+export interface Report {
+  readonly meta: Record<string, unknown>;
+  readonly scenarios: Record<string, string>;
+  readonly results: CaseResult[];
+  readonly goals: Goal[];
+  readonly checks: Check[];
+  readonly notes: string[];
+}
+
+const fmt = (v: number | null | undefined, digits = 0): string =>
+  v === null || v === undefined || Number.isNaN(v) ? '–' : v.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
+
+export function rateOf(results: readonly CaseResult[], scenario: string, contender: ContenderId): number | null {
+  const r = results.find((x) => x.scenario === scenario && x.contender === contender);
+  return r && r.runs > 0 ? r.rate.median : null;
+}
+
+export function goals(results: readonly CaseResult[]): Goal[] {
+  const out: Goal[] = [];
+  const add = (goal: string, scenario: string, versus: ContenderId, target: number) => {
+    for (const c of ['fieldsync-pg', 'fieldsync-pglite'] as const) {
+      const a = rateOf(results, scenario, c);
+      const b = rateOf(results, scenario, versus);
+      const ratio = a !== null && b !== null ? a / b : null;
+      out.push({ goal, contender: c, ratio, target, met: ratio === null ? null : ratio >= target });
+    }
+  };
+  add('push ≥ 3× PouchDB', 'push', 'pouchdb', 3);
+  add('50 devices ≥ 3× PouchDB', 'devices', 'pouchdb', 3);
+  add('pull ≥ 3× PouchDB', 'pull', 'pouchdb', 3);
+  add('selective pull ≥ 3× PouchDB', 'pull-selective', 'pouchdb', 3);
+  add('push ≥ ½ raw PG 1 tx/100 rows', 'push', 'raw-tx', 0.5);
+  return out;
+}
+
+export function scenarioTable(results: readonly CaseResult[], scenario: string): string {
+  const rows = results.filter((r) => r.scenario === scenario);
+  const pouch = rateOf(results, scenario, 'pouchdb');
+  const withLatency = rows.some((r) => r.latencyMs) && scenario === 'devices';
+  const head = ['contender', 'changes/s median (min–max)', '× PouchDB', 'HTTP req /1k', 'KB /1k', 'server CPU ms /1k', 'PG backends CPU ms /1k', 'client CPU ms /1k'];
+  if (withLatency) head.push('latency p50 / p95 / p99 ms', 'last device done, ms (median)');
+  head.push('correct');
+  const lines = [`| ${head.join(' | ')} |`, `|${head.map(() => '---').join('|')}|`];
+  for (const r of rows) {
+    const cells = [
+      CONTENDER_LABELS[r.contender],
+      r.runs > 0 ? `**${fmt(r.rate.median)}** (${fmt(r.rate.min)}–${fmt(r.rate.max)})` : 'not run',
+      pouch && r.runs > 0 && r.contender !== 'pouchdb' ? `${fmt(r.rate.median / pouch, 1)}×` : '',
+      fmt(r.requestsPer1k, 1),
+      r.bytesPer1k === null ? '–' : fmt(r.bytesPer1k / 1024, 0),
+      fmt(r.serverCpuMsPer1k),
+      fmt(r.dbCpuMsPer1k),
+      fmt(r.clientCpuMsPer1k),
+    ];
+    if (withLatency) cells.push(r.latencyMs ? `${fmt(r.latencyMs.p50)} / ${fmt(r.latencyMs.p95)} / ${fmt(r.latencyMs.p99)}` : '–', fmt(r.wallMs.median));
+    cells.push(r.error ? `✗ ${r.error.replace(/\|/g, '/')}` : r.correct ? '✓' : `✗ ${r.problems.slice(0, 2).join('; ')}`);
+    lines.push(`| ${cells.join(' | ')} |`);
+  }
+  return lines.join('\n');
+}
+
+export function goalsTable(gs: readonly Goal[]): string {
+  const lines = ['| goal | contender | measured | met |', '|---|---|---|---|'];
+  for (const g of gs) lines.push(`| ${g.goal} | ${CONTENDER_LABELS[g.contender]} | ${g.ratio === null ? 'not measured' : `${fmt(g.ratio, 2)}×`} | ${g.met === null ? '–' : g.met ? 'yes' : '**no**'} |`);
+  return lines.join('\n');
+}
+
+export function markdown(r: Report): string {
+  const m = r.meta;
+  const parts = [
+    '# Fieldsync benchmark results',
+    '',
+    `Command: \`${String(m.command)}\` · ${String(m.date)} · ${String(m.durationSeconds)} s · commit ${String(m.commit)}`,
+    '',
+    `Machine: ${String(m.cpu)}, ${String(m.cores)} cores, Node ${String(m.node)}, ${String(m.postgres)}. Runs per case: ${String(m.runs)} after a warm-up (browser case: ${String(m.browserRuns)}); sizes: ${JSON.stringify(m.sizes)}.`,
+    '',
+    '![changes per second](chart.svg)',
+    '',
+    '## Goals',
+    '',
+    goalsTable(r.goals),
+    '',
+  ];
+  for (const [id, title] of Object.entries(r.scenarios)) {
+    if (!r.results.some((x) => x.scenario === id)) continue;
+    parts.push(`## ${title}`, '', scenarioTable(r.results, id), '');
+  }
+  if (r.checks.length) {
+    parts.push('## Server totals after the whole run', '', '| check | ok | detail |', '|---|---|---|');
+    for (const c of r.checks) parts.push(`| ${c.name} | ${c.ok ? '✓' : '✗'} | ${c.detail} |`);
+    parts.push('');
+  }
+  parts.push('## What is measured', '', ...r.notes.map((n) => `- ${n}`), '');
+  return parts.join('\n');
+}
+
+export function writeReport(dir: string, r: Report): void {
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(path.join(dir, 'results.json'), `${JSON.stringify(r, null, 2)}\n`);
+  writeFileSync(path.join(dir, 'results.md'), markdown(r));
+  writeFileSync(path.join(dir, 'chart.svg'), chartSvg(r.results, r.scenarios));
+}
+
+const START = '<!-- bench:start (written by `npm run bench`) -->';
+const END = '<!-- bench:end -->';
+
+/** Replaces the README's benchmark block (between the markers) with the latest tables. */
+export function updateReadme(readmePath: string, r: Report): boolean {
+  if (!existsSync(readmePath)) return false;
+  const text = readFileSync(readmePath, 'utf8');
+  const a = text.indexOf(START);
+  const b = text.indexOf(END);
+  if (a < 0 || b < a) return false;
+  const body = [
+    START,
+    '',
+    `Latest full run: ${String(r.meta.date)}, ${String(r.meta.cpu)} (${String(r.meta.cores)} cores), commit ${String(r.meta.commit)}. Median changes per second of ${String(r.meta.runs)} runs after a warm-up; details, CPU and bytes in [bench/results/results.md](bench/results/results.md).`,
+    '',
+    summaryTable(r),
+    '',
+    goalsTable(r.goals),
+    '',
+    '![changes per second](bench/results/chart.svg)',
+    '',
+    END,
+  ].join('\n');
+  writeFileSync(readmePath, text.slice(0, a) + body + text.slice(b + END.length));
+  return true;
+}
+
+function summaryTable(r: Report): string {
+  const contenders = (Object.keys(CONTENDER_LABELS) as ContenderId[]).filter((c) => r.results.some((x) => x.contender === c));
+  const lines = [`| scenario | ${contenders.map((c) => CONTENDER_LABELS[c]).join(' | ')} |`, `|---|${contenders.map(() => '---').join('|')}|`];
+  for (const [id, title] of Object.entries(r.scenarios)) {
+    if (!r.results.some((x) => x.scenario === id)) continue;
+    const cells = contenders.map((c) => {
+      const x = r.results.find((y) => y.scenario === id && y.contender === c);
+      if (!x) return '';
+      if (x.runs === 0) return 'failed';
+      return `${fmt(x.rate.median)}${x.correct ? '' : ' ✗'}`;
+    });
+    lines.push(`| ${title} | ${cells.join(' | ')} |`);
+  }
+  return lines.join('\n');
+}
