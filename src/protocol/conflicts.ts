@@ -29,6 +29,8 @@ export const ConflictEntrySchema = z.object({
   loser: ConflictSideSchema,
   /** The loser's stamp as sent, when it was clamped for being too far ahead. */
   clamped: z.object({ originalHlc: HlcSchema }).optional(),
+  /** After restore_loser: the record version the restored loser replaced. */
+  replaced: ConflictSideSchema.optional(),
   createdAt: z.string(),
   resolvedAt: z.string().optional(),
   resolvedBy: z.string().optional(),

@@ -120,6 +120,8 @@ export const syncConflicts = pgTable(
     winner: jsonb('winner').$type<Record<string, unknown>>().notNull(),
     loser: jsonb('loser').$type<Record<string, unknown>>().notNull(),
     clampedFrom: text('clamped_from'),
+    /** The record version a restore_loser replaced, in the same shape as winner and loser. */
+    replaced: jsonb('replaced').$type<Record<string, unknown>>(),
     status: text('status', { enum: ['open', 'resolved'] }).notNull().default('open'),
     createdAt: createdAt(),
     resolvedAt: timestamp('resolved_at', { withTimezone: true, mode: 'date' }),

@@ -1,7 +1,6 @@
 // A sync_conflicts row as the protocol shows it (ConflictEntrySchema). Both sides are stored
 // as jsonb {data, deleted, hlc, version, userId, deviceId}. When a coordinator restored the
-// loser, the record version that the restore replaced is kept in the loser's jsonb under
-// `replaced` (the table has no column for it) and shown as the entry's extra `replaced` side;
+// loser, the record version that the restore replaced is kept in `replaced`, the same shape;
 // clients that do not know the field ignore it (PROTOCOL.md: servers may add response fields).
 import { sql } from 'drizzle-orm';
 import type { ConflictEntry, ConflictSide, ResolveAction } from '@/protocol/conflicts';
@@ -17,6 +16,7 @@ export interface ConflictRow {
   winner: Record<string, unknown>;
   loser: Record<string, unknown>;
   clamped_from: string | null;
+  replaced: Record<string, unknown> | null;
   created_at: string | Date;
   resolved_at: string | Date | null;
   resolved_by: string | null;
@@ -25,10 +25,10 @@ export interface ConflictRow {
 
 /** Columns to select for `toConflictEntry`. */
 export const CONFLICT_COLUMNS = sql.raw(
-  'id, type, record_id, entity_id, status, resolution, winner, loser, clamped_from, created_at, resolved_at, resolved_by, resolved_action',
+  'id, type, record_id, entity_id, status, resolution, winner, loser, clamped_from, replaced, created_at, resolved_at, resolved_by, resolved_action',
 );
 
-export type ConflictLogEntry = ConflictEntry & { replaced?: ConflictSide };
+export type ConflictLogEntry = ConflictEntry;
 
 const iso = (t: string | Date) => new Date(t).toISOString();
 
@@ -61,6 +61,6 @@ export function toConflictEntry(r: ConflictRow): ConflictLogEntry {
   if (r.resolved_at !== null) entry.resolvedAt = iso(r.resolved_at);
   if (r.resolved_by !== null) entry.resolvedBy = r.resolved_by;
   if (r.resolved_action !== null) entry.resolvedAction = r.resolved_action;
-  if (r.loser.replaced !== undefined && r.loser.replaced !== null) entry.replaced = toSide(r.loser.replaced);
+  if (r.replaced !== null) entry.replaced = toSide(r.replaced);
   return entry;
 }

@@ -17,6 +17,7 @@ import { type Tx, rows } from '../../db/database';
 import { ApiError, forbidden, notFound } from '../../http/api-error';
 import { parseWith, readJson } from '../../http/read-json';
 import { json } from '../../http/respond';
+import { lockRecords } from '../push/lock-records';
 import { RECORD_COLUMNS, type RecordRow, toSyncRecord } from '../record-row';
 import { CONFLICT_COLUMNS, type ConflictRow, toConflictEntry, toSide } from './conflict-entry';
 
@@ -68,6 +69,8 @@ async function restoreLoser(
   resolvedAt: string,
 ): Promise<{ conflict: ConflictRow; record: RecordRow }> {
   const cols = sql.raw(RECORD_COLUMNS);
+  // The same per-record lock as push, so a restore and a batch touching the record take turns.
+  await lockRecords(tx, [conflict.record_id]);
   const [current] = await rows<RecordRow>(tx, sql`select ${cols} from records where id = ${conflict.record_id} for update`);
   if (!current) throw notFound('the conflict names a record that does not exist');
   const loser = toSide(conflict.loser);
@@ -93,7 +96,7 @@ async function restoreLoser(
     tx,
     sql`update sync_conflicts set status = 'resolved', resolved_at = ${resolvedAt}::timestamptz,
           resolved_by = ${caller.id}, resolved_action = 'restore_loser',
-          loser = loser || jsonb_build_object('replaced', ${JSON.stringify(replaced)}::jsonb)
+          replaced = ${JSON.stringify(replaced)}::jsonb
         where id = ${conflict.id} returning ${CONFLICT_COLUMNS}`,
   );
   return { conflict: done!, record: record! };
