@@ -66,6 +66,9 @@ export class FieldsyncDb extends Dexie {
       entities: 'id',
       meta: 'key',
     });
+    // [status+seq]: the unsettled entries in outbox order without reading the whole outbox
+    // (outbox-scan.ts). Adding an index keeps every row; IndexedDB builds it from them.
+    this.version(2).stores({ outbox: '++seq, &changeId, recordId, status, [status+seq]' });
   }
 }
 

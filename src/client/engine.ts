@@ -4,19 +4,21 @@
 // (Web Locks); the others watch the same IndexedDB state (tab-watch.ts) and hand their
 // "sync now", writes and new token to it through the database.
 import type { BackoffOptions } from '@/core/backoff';
-import { type BatchLimits, DEFAULT_BATCH_LIMITS, selectBatch } from '@/core/batching';
+import { BatchSelector, type BatchLimits, DEFAULT_BATCH_LIMITS } from '@/core/batching';
 import { PULL_LIMIT_DEFAULT, type Entity, type RecordType } from '@/protocol';
 import { type FieldsyncDb, type LocalRecord, META, type OutboxEntry, getMeta, setMeta } from './db';
 import { ensureDeviceId } from './device';
 import type { Environment, EnvironmentEvent } from './env';
 import { type TransportError, UnauthorizedError } from './errors';
 import { type CreateInput, type WriteContext, createRecord, deleteRecord, updateRecord } from './local-writes';
-import { countByStatus, discardEntry, exportUnsynced, listOutbox, pruneSettled, recoverInFlight, retryEntry } from './outbox-queue';
+import { scanUnsettled } from './outbox-scan';
+import { type StatusCounts, countByStatus, discardEntry, exportUnsynced, listOutbox, pruneSettled, recoverInFlight, retryEntry } from './outbox-queue';
 import { pullAll } from './pull';
 import { pushAll } from './push';
 import { SyncScheduler, type TriggerReason } from './scheduler';
 import { type EngineState, type SyncStore, createSyncStore } from './sync-store';
-import { type TabView, watchTabs } from './tab-watch';
+import { type MetaView, watchTabs } from './tab-watch';
+import { Throttled } from './throttle';
 import { type Transport, createTransport } from './transport';
 
 export type { TriggerReason } from './scheduler';
@@ -48,6 +50,7 @@ export interface RecordFilter {
 
 export const DEFAULT_RETENTION_MS = 24 * 60 * 60 * 1000;
 
+
 export class SyncEngine {
   readonly store: SyncStore = createSyncStore();
   readonly transport: Transport;
@@ -66,6 +69,10 @@ export class SyncEngine {
   private lastDbToken: string | null = null;
   private becameLeader!: () => void;
   private readonly leaderPromise = new Promise<void>((resolve) => (this.becameLeader = resolve));
+  /** Recounts after writes and other tabs' commits, coalesced during a burst (throttle.ts). */
+  private readonly countsRefresh = new Throttled(() => this.readCounts());
+  private countsRead = 0;
+  private countsShown = 0;
 
   private constructor(
     private readonly opts: SyncEngineOptions,
@@ -126,7 +133,12 @@ export class SyncEngine {
     this.started = true;
     const { env } = this.opts;
     this.unsubscribe.push(env.connectivity.subscribe((e) => this.onEnvironment(e)));
-    this.unsubscribe.push(watchTabs(this.db, (v) => this.onTabView(v)));
+    this.unsubscribe.push(
+      watchTabs(this.db, {
+        outboxChanged: () => void this.countsRefresh.request(),
+        meta: (v) => this.onMetaView(v),
+      }),
+    );
     if (env.storage)
       env.storage.persist().then(
         (persisted) => this.store.setState({ persisted }),
@@ -142,6 +154,7 @@ export class SyncEngine {
   async stop(): Promise<void> {
     if (this.stopped) return;
     this.stopped = true;
+    this.countsRefresh.stop();
     for (const u of this.unsubscribe) u();
     try {
       await this.scheduler.deactivate();
@@ -195,21 +208,21 @@ export class SyncEngine {
   /** Saves a new record; resolves once record and outbox entry are committed (then say "saved"). */
   async create(input: CreateInput): Promise<LocalRecord> {
     const record = await createRecord(this.writeCtx, input);
-    await this.afterWrite();
+    this.afterWrite();
     return record;
   }
 
   /** Replaces a record's data. */
   async update(id: string, data: LocalRecord['data']): Promise<LocalRecord> {
     const record = await updateRecord(this.writeCtx, id, data);
-    await this.afterWrite();
+    this.afterWrite();
     return record;
   }
 
   /** Deletes a record (a tombstone is synced). */
   async remove(id: string): Promise<void> {
     await deleteRecord(this.writeCtx, id);
-    await this.afterWrite();
+    this.afterWrite();
   }
 
   getRecord(id: string): Promise<LocalRecord | undefined> {
@@ -303,25 +316,50 @@ export class SyncEngine {
     await pruneSettled(this.db, now, this.retentionMs);
   }
 
+  /** Reads the outbox in order only up to the first entry that could be sent. */
   private async hasSendable(): Promise<boolean> {
-    const unsettled = await this.db.outbox.where('status').anyOf(['pending', 'failed', 'rejected', 'syncing']).toArray();
-    unsettled.sort((a, b) => a.seq - b.seq);
-    return selectBatch(unsettled.map((e) => ({ ...e, bytes: 0 })), { maxChanges: 1, maxBytes: Infinity }).length > 0;
+    const db = this.db;
+    return db.transaction('r', db.outbox, async () => {
+      const selector = new BatchSelector<OutboxEntry>({ maxChanges: 1, maxBytes: Infinity });
+      await scanUnsettled(db, (e) => selector.offer(e, () => 0));
+      return selector.batch.length > 0;
+    });
   }
 
-  private async afterWrite(): Promise<void> {
-    await this.refreshCounts();
+  /** The save is committed: counts follow (coalesced during a burst of writes, not awaited); sync. */
+  private afterWrite(): void {
+    void this.countsRefresh.request();
     void this.scheduler.trigger('local-write');
   }
 
-  /** Publishes outbox counts and the last sync time now (the tab watch also does, a moment later). */
+  /** Publishes outbox counts and the last sync time now (after a run, a discard). */
   private async refreshCounts(): Promise<void> {
     try {
-      const [counts, lastSyncedAt] = await Promise.all([countByStatus(this.db), getMeta<number>(this.db, META.lastSyncedAt)]);
-      this.store.setState({ counts, lastSyncedAt: lastSyncedAt ?? null });
+      const [, lastSyncedAt] = await Promise.all([this.readCounts(), getMeta<number>(this.db, META.lastSyncedAt)]);
+      this.store.setState({ lastSyncedAt: lastSyncedAt ?? null });
     } catch {
       // the database closed under us (tab closing); the watch catches up if it reopens
     }
+  }
+
+  /**
+   * Counts the outbox and publishes the counts, unless a count that began later was published
+   * already (it saw at least as much). The syncing tab also picks up other tabs' new work here.
+   */
+  private async readCounts(): Promise<void> {
+    const ticket = ++this.countsRead;
+    let counts: StatusCounts;
+    try {
+      counts = await countByStatus(this.db);
+    } catch {
+      return; // the database closed under us (tab closing)
+    }
+    if (ticket < this.countsShown || this.stopped) return;
+    this.countsShown = ticket;
+    this.store.setState({ counts });
+    if (!this.leader) return;
+    if (counts.pending > this.lastPending) void this.scheduler.trigger('remote-write');
+    this.lastPending = counts.pending;
   }
 
   // ── events ───────────────────────────────────────────────────────────────────────────────
@@ -331,10 +369,10 @@ export class SyncEngine {
     else void this.scheduler.trigger(e);
   }
 
-  /** What every tab sees in the database; the syncing tab also picks up other tabs' work and requests. */
-  private onTabView(v: TabView): void {
+  /** The metadata every tab sees; the syncing tab also picks up other tabs' requests and token. */
+  private onMetaView(v: MetaView): void {
     if (this.stopped) return;
-    this.store.setState({ counts: v.counts, lastSyncedAt: v.lastSyncedAt });
+    this.store.setState({ lastSyncedAt: v.lastSyncedAt });
     const tokenChanged = v.token !== this.lastDbToken && v.token !== this.token;
     this.lastDbToken = v.token;
     if (tokenChanged) this.token = v.token;
@@ -348,8 +386,6 @@ export class SyncEngine {
       this.lastSyncRequest = v.syncRequestedAt;
       void this.scheduler.trigger('manual');
     }
-    if (v.counts.pending > this.lastPending) void this.scheduler.trigger('remote-write');
-    this.lastPending = v.counts.pending;
   }
 
   private publish(state: EngineState): void {

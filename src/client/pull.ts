@@ -46,14 +46,26 @@ export async function pullAll(ctx: PullContext): Promise<{ pages: number; record
   }
 }
 
-/** One page and its cursor, in one transaction. */
+/** One page and its cursor, in one transaction; records read and written in bulk. */
 export async function storePage(db: FieldsyncDb, page: PullResponse, now: number): Promise<void> {
   await db.transaction('rw', [db.records, db.outbox, db.entities, db.meta], async () => {
-    const unsynced = new Set((await db.outbox.where('status').anyOf([...UNSYNCED]).toArray()).map((e) => e.recordId));
-    for (const s of page.changes) await storePulled(db, s, unsynced.has(s.id));
+    const ids = page.changes.map((c) => c.id);
+    const unsynced = await withUnsyncedWork(db, ids);
+    const stored = await db.records.bulkGet(ids);
+    const local = new Map<string, LocalRecord>();
+    stored.forEach((r) => r && local.set(r.id, r));
+    const changed = new Set<string>();
+    for (const s of page.changes) {
+      const next = pulled(local.get(s.id), s, unsynced.has(s.id));
+      if (!next) continue;
+      local.set(s.id, next);
+      changed.add(s.id);
+    }
+    await db.records.bulkPut([...changed].map((id) => local.get(id)!));
     for (const entityId of page.removedEntityIds) {
-      const gone = await db.records.where('entityId').equals(entityId).filter((r) => !unsynced.has(r.id)).primaryKeys();
-      await db.records.bulkDelete(gone);
+      const inEntity = await db.records.where('entityId').equals(entityId).primaryKeys();
+      const keep = await withUnsyncedWork(db, inEntity);
+      await db.records.bulkDelete(inEntity.filter((id) => !keep.has(id)));
       await db.entities.delete(entityId);
     }
     if (page.entities.length > 0) {
@@ -65,17 +77,20 @@ export async function storePage(db: FieldsyncDb, page: PullResponse, now: number
   });
 }
 
-async function storePulled(db: FieldsyncDb, s: SyncRecord, hasUnsyncedWork: boolean): Promise<void> {
-  const local = await db.records.get(s.id);
-  if (local?.server && local.server.version > s.version) return; // we already know a newer version
+/** Which of these records have unsynced work in the outbox (read by record id, not the whole outbox). */
+async function withUnsyncedWork(db: FieldsyncDb, recordIds: readonly string[]): Promise<Set<string>> {
+  if (recordIds.length === 0) return new Set();
+  const entries = await db.outbox.where('recordId').anyOf([...recordIds]).toArray();
+  return new Set(entries.filter((e) => (UNSYNCED as readonly string[]).includes(e.status)).map((e) => e.recordId));
+}
+
+/** The record after a pulled version, or null when it stays as it is. */
+function pulled(local: LocalRecord | undefined, s: SyncRecord, hasUnsyncedWork: boolean): LocalRecord | null {
+  if (local?.server && local.server.version > s.version) return null; // we already know a newer version
   const server = { version: s.version, data: s.data, deleted: s.deleted, hlc: s.hlc, updatedBy: s.updatedBy };
-  if (local && hasUnsyncedWork) {
-    await db.records.put({ ...local, server });
-    return;
-  }
-  const record: LocalRecord = {
+  if (local && hasUnsyncedWork) return { ...local, server };
+  return {
     id: s.id, type: s.type, entityId: s.entityId, data: s.data, deleted: s.deleted,
     version: s.version, hlc: s.hlc, updatedBy: s.updatedBy, server,
   };
-  await db.records.put(record);
 }

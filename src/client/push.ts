@@ -2,12 +2,13 @@
 // server's answer for every entry in one transaction per batch. An entry is marked `syncing`
 // (and becomes immutable) before it is sent; it leaves that state only when an answer for it
 // is stored, or when the request failed as a whole (then nothing of the batch was applied).
-import { type BatchLimits, selectBatch } from '@/core/batching';
+import { type BatchLimits, BatchSelector } from '@/core/batching';
 import { type SyncEvent, transition } from '@/core/outbox-state';
 import { type ChangeInput, type ChangeResult, type PushResponse, type SyncRecord, jsonBytes } from '@/protocol';
 import type { FieldsyncDb, LocalRecord, OutboxEntry } from './db';
 import { receiveStamps } from './device';
 import { HttpError, type TransportError, UnauthorizedError } from './errors';
+import { scanUnsettled } from './outbox-scan';
 import type { Transport } from './transport';
 
 export interface PushContext {
@@ -21,8 +22,6 @@ export interface PushContext {
   /** The whole request failed transiently: when will its entries be tried next (null: next trigger)? */
   planRetry(error: TransportError): number | null;
 }
-
-const UNSETTLED = ['pending', 'syncing', 'failed', 'rejected'] as const;
 
 /** Pushes until nothing is left to send. Throws the transport error that stopped it. */
 export async function pushAll(ctx: PushContext): Promise<{ sent: number }> {
@@ -61,17 +60,18 @@ export function toChange(e: OutboxEntry): ChangeInput {
   };
 }
 
-/** Chooses the next batch and marks it `syncing`, in one transaction (so no edit slips in). */
-async function claimBatch(ctx: PushContext): Promise<OutboxEntry[]> {
+/**
+ * Chooses the next batch and marks it `syncing`, in one transaction (so no edit slips in). Reads
+ * the unsettled entries in outbox order only until the batch is full, and sizes only the
+ * entries that could join it.
+ */
+export async function claimBatch(ctx: Pick<PushContext, 'db' | 'now' | 'limits'>): Promise<OutboxEntry[]> {
   const { db } = ctx;
   return db.transaction('rw', db.outbox, async () => {
-    const unsettled = (await db.outbox.where('status').anyOf([...UNSETTLED]).toArray()).sort((a, b) => a.seq - b.seq);
-    const chosen = selectBatch(
-      unsettled.map((e) => ({ entry: e, recordId: e.recordId, action: e.action, parentId: e.parentId, status: e.status, bytes: jsonBytes(toChange(e)) })),
-      ctx.limits,
-    );
+    const selector = new BatchSelector<OutboxEntry>(ctx.limits);
+    await scanUnsettled(db, (e) => selector.offer(e, (x) => jsonBytes(toChange(x))));
     const at = ctx.now();
-    const claimed = chosen.map(({ entry }) => ({ ...entry, ...transition(entry, { type: 'send', at }), sent: true, updatedAt: at }) as OutboxEntry);
+    const claimed = selector.batch.map((entry) => ({ ...entry, ...transition(entry, { type: 'send', at }), sent: true, updatedAt: at }) as OutboxEntry);
     await db.outbox.bulkPut(claimed);
     return claimed;
   });
@@ -93,12 +93,73 @@ async function releaseBatch(ctx: PushContext, batch: OutboxEntry[], error: unkno
   else event = { type: 'transient_failure', error: error instanceof Error ? error.message : String(error), nextAttemptAt: null };
   await db.transaction('rw', db.outbox, async () => {
     const at = ctx.now();
-    for (const b of batch) {
-      const e = await db.outbox.get(b.seq);
-      if (e?.status !== 'syncing') continue;
-      await db.outbox.put({ ...e, ...transition(e, single ?? event), updatedAt: at } as OutboxEntry);
-    }
+    const current = await db.outbox.bulkGet(batch.map((b) => b.seq));
+    const released = current
+      .filter((e): e is OutboxEntry => e?.status === 'syncing')
+      .map((e) => ({ ...e, ...transition(e, single ?? event), updatedAt: at }) as OutboxEntry);
+    await db.outbox.bulkPut(released);
   });
+}
+
+/**
+ * What the batch's records and outbox rows become, worked out in memory: read with one bulk
+ * read per table, written back with one bulk write per table, in the caller's transaction.
+ */
+class BatchState {
+  private readonly outbox = new Map<number, OutboxEntry>();
+  private readonly byRecord = new Map<string, OutboxEntry[]>();
+  private readonly records = new Map<string, LocalRecord | undefined>();
+  private readonly changedOutbox = new Set<number>();
+  private readonly changedRecords = new Set<string>();
+
+  private constructor(private readonly db: FieldsyncDb) {}
+
+  static async load(db: FieldsyncDb, batch: readonly OutboxEntry[]): Promise<BatchState> {
+    const state = new BatchState(db);
+    const recordIds = [...new Set(batch.map((b) => b.recordId))];
+    const [entries, records] = [await db.outbox.where('recordId').anyOf(recordIds).toArray(), await db.records.bulkGet(recordIds)];
+    for (const e of entries.sort((a, b) => a.seq - b.seq)) {
+      state.outbox.set(e.seq, e);
+      const list = state.byRecord.get(e.recordId) ?? [];
+      list.push(e);
+      state.byRecord.set(e.recordId, list);
+    }
+    recordIds.forEach((id, i) => state.records.set(id, records[i]));
+    return state;
+  }
+
+  entry(seq: number): OutboxEntry | undefined {
+    return this.outbox.get(seq);
+  }
+
+  putEntry(e: OutboxEntry): void {
+    this.outbox.set(e.seq, e);
+    const list = this.byRecord.get(e.recordId) ?? [];
+    const i = list.findIndex((x) => x.seq === e.seq);
+    if (i >= 0) list[i] = e;
+    this.changedOutbox.add(e.seq);
+  }
+
+  record(id: string): LocalRecord | undefined {
+    return this.records.get(id);
+  }
+
+  putRecord(r: LocalRecord): void {
+    this.records.set(r.id, r);
+    this.changedRecords.add(r.id);
+  }
+
+  /** Later unsynced entries of the same record, behind `e`. */
+  laterEntries(e: OutboxEntry): OutboxEntry[] {
+    return (this.byRecord.get(e.recordId) ?? []).filter(
+      (x) => x.seq > e.seq && (x.status === 'pending' || x.status === 'failed' || x.status === 'rejected' || x.status === 'syncing'),
+    );
+  }
+
+  async save(): Promise<void> {
+    await this.db.records.bulkPut([...this.changedRecords].map((id) => this.records.get(id)!));
+    await this.db.outbox.bulkPut([...this.changedOutbox].map((seq) => this.outbox.get(seq)!));
+  }
 }
 
 async function applyResults(ctx: PushContext, batch: OutboxEntry[], response: PushResponse): Promise<void> {
@@ -107,26 +168,27 @@ async function applyResults(ctx: PushContext, batch: OutboxEntry[], response: Pu
   for (const r of [...response.successful, ...response.conflicts, ...response.failed]) results.set(r.changeId, r);
   await db.transaction('rw', [db.records, db.outbox, db.meta], async () => {
     const at = ctx.now();
+    const state = await BatchState.load(db, batch);
     const rejectedCreates = new Set<string>();
     const stamps: string[] = [response.serverHlc];
     for (const b of batch) {
-      const e = await db.outbox.get(b.seq);
+      const e = state.entry(b.seq);
       if (e?.status !== 'syncing') continue;
       const r = results.get(e.changeId);
       let event: SyncEvent;
       if (!r) event = { type: 'transient_failure', error: 'the server gave no result for this change', nextAttemptAt: null };
       else if (r.status === 'success') {
         const version = r.version ?? e.baseVersion + 1;
-        await adoptOwnWrite(ctx, e, version);
+        adoptOwnWrite(state, e, version);
         event = { type: 'succeeded', version, at };
       } else if (r.status === 'conflict' && r.resolution !== 'server_wins') {
         const version = r.version ?? e.baseVersion + 1;
-        await adoptOwnWrite(ctx, e, version);
+        adoptOwnWrite(state, e, version);
         event = { type: 'conflicted', winner: 'client', version, at };
       } else if (r.status === 'conflict') {
         if (r.record) {
           stamps.push(r.record.hlc);
-          await adoptServerRecord(ctx, e, r.record);
+          adoptServerRecord(state, e, r.record);
         }
         event = { type: 'conflicted', winner: 'server', version: r.record?.version ?? r.version ?? null, at };
       } else {
@@ -136,44 +198,37 @@ async function applyResults(ctx: PushContext, batch: OutboxEntry[], response: Pu
           ? { type: 'returned', reason: 'waiting for a change it depends on, which was rejected' }
           : { type: 'rejected', code: r.code ?? 'VALIDATION', error: r.message ?? 'rejected by the server' };
       }
-      await db.outbox.put({ ...e, ...transition(e, event), updatedAt: at } as OutboxEntry);
+      state.putEntry({ ...e, ...transition(e, event), updatedAt: at } as OutboxEntry);
     }
+    await state.save();
     await receiveStamps(db, stamps, at);
   });
 }
 
-/** Later unsynced entries of the same record, behind `e`. */
-async function laterEntries(db: FieldsyncDb, e: OutboxEntry): Promise<OutboxEntry[]> {
-  const all = await db.outbox.where('recordId').equals(e.recordId).toArray();
-  return all.filter((x) => x.seq > e.seq && (x.status === 'pending' || x.status === 'failed' || x.status === 'rejected' || x.status === 'syncing'));
-}
-
 /** Our write is now the server's version `version`: record it, and rebase unsent edits made on top of it. */
-async function adoptOwnWrite(ctx: PushContext, e: OutboxEntry, version: number): Promise<void> {
-  const { db } = ctx;
-  const rec = await db.records.get(e.recordId);
+function adoptOwnWrite(state: BatchState, e: OutboxEntry, version: number): void {
+  const rec = state.record(e.recordId);
   if (rec) {
     const data = e.data ?? rec.server?.data ?? rec.data;
     const server = { version, data, deleted: e.action === 'delete', hlc: e.hlc, updatedBy: rec.server?.updatedBy ?? null };
-    await db.records.put({ ...rec, server, version: rec.version === e.baseVersion ? version : Math.max(rec.version, version) });
+    state.putRecord({ ...rec, server, version: rec.version === e.baseVersion ? version : Math.max(rec.version, version) });
   }
-  for (const later of await laterEntries(db, e))
-    if (!later.sent && later.baseVersion === e.baseVersion) await db.outbox.put({ ...later, baseVersion: version });
+  for (const later of state.laterEntries(e))
+    if (!later.sent && later.baseVersion === e.baseVersion) state.putEntry({ ...later, baseVersion: version });
 }
 
 /** The server's record won: keep it as the server copy, and show it unless newer local work exists. */
-async function adoptServerRecord(ctx: PushContext, e: OutboxEntry, s: SyncRecord): Promise<void> {
-  const { db } = ctx;
-  const rec = await db.records.get(e.recordId);
+function adoptServerRecord(state: BatchState, e: OutboxEntry, s: SyncRecord): void {
+  const rec = state.record(e.recordId);
   const server = { version: s.version, data: s.data, deleted: s.deleted, hlc: s.hlc, updatedBy: s.updatedBy };
-  const newerLocal = (await laterEntries(db, e)).length > 0;
+  const newerLocal = state.laterEntries(e).length > 0;
   if (rec && newerLocal) {
-    await db.records.put({ ...rec, server });
+    state.putRecord({ ...rec, server });
     return;
   }
   const adopted: LocalRecord = {
     id: s.id, type: s.type, entityId: s.entityId, data: s.data, deleted: s.deleted,
     version: s.version, hlc: s.hlc, updatedBy: s.updatedBy, server,
   };
-  await db.records.put(adopted);
+  state.putRecord(adopted);
 }

@@ -29,28 +29,56 @@ export const DEFAULT_BATCH_LIMITS: BatchLimits = { maxChanges: 100, maxBytes: 10
 /** Bytes of the request envelope around the changes (`{"deviceId":"…","changes":[]}`), generously. */
 export const ENVELOPE_BYTES = 200;
 
-/** The entries to send next, in order; `candidates` are the unsettled entries in outbox order. */
-export function selectBatch<C extends BatchCandidate>(candidates: readonly C[], limits: BatchLimits = DEFAULT_BATCH_LIMITS): C[] {
-  const batch: C[] = [];
-  const inBatch = new Set<string>();
-  const heldRecords = new Set<string>();
-  const unconfirmedCreates = new Set<string>();
-  let bytes = ENVELOPE_BYTES;
-  for (const c of candidates) {
+/**
+ * The batch, built one entry at a time in outbox order, so a caller reading the outbox lazily can
+ * stop as soon as the batch is full. Only earlier entries decide whether an entry is held back,
+ * so feeding a prefix of the outbox gives exactly what the whole outbox would give.
+ */
+export class BatchSelector<C extends Omit<BatchCandidate, 'bytes'>> {
+  readonly batch: C[] = [];
+  private readonly inBatch = new Set<string>();
+  private readonly heldRecords = new Set<string>();
+  private readonly unconfirmedCreates = new Set<string>();
+  private bytes = ENVELOPE_BYTES;
+  private closed = false;
+
+  constructor(private readonly limits: BatchLimits = DEFAULT_BATCH_LIMITS) {}
+
+  /** No later entry can join the batch: stop reading. */
+  get done(): boolean {
+    return this.closed || this.batch.length >= this.limits.maxChanges;
+  }
+
+  /**
+   * Offers the next unsettled entry; `size` (its encoded bytes) is asked only for an entry that
+   * could join the batch. Returns false once the batch is complete.
+   */
+  offer(c: C, size: (c: C) => number): boolean {
+    if (this.done) return false;
     const sendable = c.status === 'pending' || c.status === 'failed';
     const held =
-      heldRecords.has(c.recordId) || inBatch.has(c.recordId) || (c.parentId !== null && unconfirmedCreates.has(c.parentId));
+      this.heldRecords.has(c.recordId) || this.inBatch.has(c.recordId) || (c.parentId !== null && this.unconfirmedCreates.has(c.parentId));
     if (sendable && !held) {
-      if (batch.length >= limits.maxChanges) break;
-      if (batch.length > 0 && bytes + c.bytes + 1 > limits.maxBytes) break;
-      batch.push(c);
-      inBatch.add(c.recordId);
-      bytes += c.bytes + 1;
-      continue;
+      const bytes = size(c);
+      if (this.batch.length > 0 && this.bytes + bytes + 1 > this.limits.maxBytes) {
+        this.closed = true;
+        return false;
+      }
+      this.batch.push(c);
+      this.inBatch.add(c.recordId);
+      this.bytes += bytes + 1;
+      return !this.done;
     }
-    if (c.status === 'rejected' && c.action !== 'create' && !held) continue;
-    heldRecords.add(c.recordId);
-    if (c.action === 'create') unconfirmedCreates.add(c.recordId);
+    if (c.status === 'rejected' && c.action !== 'create' && !held) return true;
+    this.heldRecords.add(c.recordId);
+    if (c.action === 'create') this.unconfirmedCreates.add(c.recordId);
+    return true;
   }
-  return batch;
+}
+
+/** The entries to send next, in order; `candidates` are the unsettled entries in outbox order. */
+export function selectBatch<C extends BatchCandidate>(candidates: readonly C[], limits: BatchLimits = DEFAULT_BATCH_LIMITS): C[] {
+  const selector = new BatchSelector<C>(limits);
+  for (const c of candidates) if (!selector.offer(c, (x) => x.bytes)) break;
+  return selector.batch;
 }
