@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { hasNulCharacter, jsonBytes, jsonDepth } from './json-limits';
+import { checkRecordData, hasNulCharacter, jsonBytes, jsonDepth } from './json-limits';
 import { RecordDataSchema } from './records';
 
 const nest = (n: number): unknown => (n === 0 ? 1 : { a: nest(n - 1) });
@@ -31,5 +31,25 @@ describe('JSON limits', () => {
     expect(hasNulCharacter({ ['k\u0000']: 1 })).toBe(true);
     expect(hasNulCharacter({ a: 'fine', n: 0, z: null })).toBe(false);
     expect(RecordDataSchema.safeParse({ a: '\u0000' }).success).toBe(false);
+  });
+});
+
+describe('checkRecordData', () => {
+  it('finds depth, size and unstorable strings as the separate checks do', () => {
+    expect(checkRecordData(nest(32))).toBeNull();
+    expect(checkRecordData(nest(33))).toBe('depth');
+    expect(checkRecordData({ s: 'x'.repeat(256 * 1024 - 20) })).toBeNull();
+    expect(checkRecordData({ s: 'é'.repeat(128 * 1024) })).toBe('size');
+    expect(checkRecordData({ s: '😀'.repeat(64 * 1024 - 3) })).toBeNull();
+    expect(checkRecordData({ s: '😀'.repeat(64 * 1024) })).toBe('size');
+    expect(checkRecordData({ a: ['ok', { b: 'x\u0000y' }] })).toBe('unstorable');
+    expect(checkRecordData({ ['k\u0000']: 1 })).toBe('unstorable');
+    expect(checkRecordData({ a: '\udc00' })).toBe('unstorable');
+    expect(checkRecordData({ a: '\\u0000', b: '\\\\ud800', c: '😀' })).toBeNull();
+    expect(checkRecordData({ a: '\\\u0000' })).toBe('unstorable');
+  });
+
+  it('counts UTF-8 bytes like TextEncoder', () => {
+    for (const s of ['abc', 'é', '€', '😀', 'a\u0000\ud800b']) expect(jsonBytes(s)).toBe(new TextEncoder().encode(JSON.stringify(s)).byteLength);
   });
 });

@@ -1,6 +1,6 @@
 // Records as they travel on the wire: assessment, response, media (PROTOCOL.md "Records").
 import { z } from 'zod';
-import { hasNulCharacter, jsonBytes, jsonDepth } from './json-limits';
+import { checkRecordData } from './json-limits';
 import { MAX_JSON_DEPTH, MAX_RECORD_DATA_BYTES } from './limits';
 
 export const RECORD_TYPES = ['assessment', 'response', 'media'] as const;
@@ -15,11 +15,14 @@ export const NodeIdSchema = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'node id: 
 export const IdSchema = z.uuid();
 
 /** A record's `data`: a JSON object within the size and depth limits. */
-export const RecordDataSchema = z
-  .record(z.string(), z.unknown())
-  .refine((d) => jsonDepth(d) <= MAX_JSON_DEPTH, { message: `data nested deeper than ${MAX_JSON_DEPTH}` })
-  .refine((d) => jsonBytes(d) <= MAX_RECORD_DATA_BYTES, { message: `data over ${MAX_RECORD_DATA_BYTES} bytes` })
-  .refine((d) => !hasNulCharacter(d), { message: 'data holds a U+0000 character, which cannot be stored' });
+export const RecordDataSchema = z.record(z.string(), z.unknown()).superRefine((d, ctx) => {
+  // One walk for depth, size and unstorable text: this runs for every change of every push.
+  const problem = checkRecordData(d);
+  if (problem === 'depth') ctx.addIssue({ code: 'custom', message: `data nested deeper than ${MAX_JSON_DEPTH}` });
+  if (problem === 'size') ctx.addIssue({ code: 'custom', message: `data over ${MAX_RECORD_DATA_BYTES} bytes` });
+  if (problem === 'unstorable')
+    ctx.addIssue({ code: 'custom', message: 'data holds a U+0000 character or a lone surrogate, which cannot be stored' });
+});
 export type RecordData = Record<string, unknown>;
 
 export const SyncRecordSchema = z.object({

@@ -19,6 +19,11 @@ export interface Caller {
 const BEARER = /^Bearer ([A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*)$/;
 
 export async function authenticate(ctx: ServerContext, request: Request): Promise<Caller> {
+  return loadCaller(ctx, await verifyBearer(ctx, request));
+}
+
+/** The user id of a valid bearer token (401 otherwise), without reading the database. */
+export async function verifyBearer(ctx: ServerContext, request: Request): Promise<string> {
   const header = request.headers.get('authorization') ?? '';
   const m = BEARER.exec(header.trim());
   if (!m) throw unauthenticated();
@@ -30,6 +35,11 @@ export async function authenticate(ctx: ServerContext, request: Request): Promis
     throw e;
   }
   if (!/^[0-9a-f-]{36}$/i.test(userId)) throw unauthenticated('the token is invalid or expired');
+  return userId;
+}
+
+/** The caller with that user id as the database has them now (401 when there is none). */
+export async function loadCaller(ctx: ServerContext, userId: string): Promise<Caller> {
   const [user] = await rows<{ id: string; email: string; name: string; role: Role; entity_ids: string[] | null }>(
     ctx.database.db,
     sql`select u.id, u.email, u.name, u.role,

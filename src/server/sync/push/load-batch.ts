@@ -1,12 +1,19 @@
 // Reads, in one statement, what a batch needs to be decided: the records it names (and the
 // assessments and parents its data refers to) and the idempotency-log entries of its change
 // ids. Run after lockRecords, so it sees every batch that touched those records committed.
-import { sql } from 'drizzle-orm';
+// On PostgreSQL, lockAndLoad sends both in one round trip.
+import { type SQL, sql } from 'drizzle-orm';
 import type { RecordState } from '@/core/apply-change';
-import { type Executor, rows } from '../../db/database';
+import { type DatabaseKind, type Executor, rows } from '../../db/database';
 import { RECORD_COLUMNS, type RecordRow } from '../record-row';
+import { lockRecords, lockStatement } from './lock-records';
 import type { SeenChange } from './plan-batch';
 import { rowToState } from './record-state';
+
+interface LoadRow {
+  records: RecordRow[] | null;
+  changes: Array<{ change_id: string } & SeenChange> | null;
+}
 
 export interface LoadedBatch {
   readonly records: Map<string, RecordState>;
@@ -14,18 +21,53 @@ export interface LoadedBatch {
 }
 
 export async function loadBatch(tx: Executor, recordIds: readonly string[], changeIds: readonly string[]): Promise<LoadedBatch> {
-  const [row] = await rows<{ records: RecordRow[] | null; changes: Array<{ change_id: string } & SeenChange> | null }>(
-    tx,
-    sql`select
+  const [row] = await rows<LoadRow>(tx, loadStatement(sql`${JSON.stringify(recordIds)}::jsonb`, sql`${JSON.stringify(changeIds)}::jsonb`));
+  return toLoaded(row);
+}
+
+/**
+ * lockRecords then loadBatch. On PostgreSQL both go in one simple-protocol query (two
+ * statements, one round trip): in READ COMMITTED each statement takes its own snapshot, so the
+ * load still runs after the locks are granted and sees what committed before. That protocol
+ * takes no parameters, so the ids are inlined, each checked to be a plain UUID first.
+ */
+export async function lockAndLoad(
+  tx: Executor,
+  kind: DatabaseKind,
+  recordIds: readonly string[],
+  changeIds: readonly string[],
+): Promise<LoadedBatch> {
+  const records = uuidArrayLiteral(recordIds);
+  const changes = uuidArrayLiteral(changeIds);
+  if (kind !== 'postgres' || recordIds.length === 0 || records === null || changes === null) {
+    await lockRecords(tx, recordIds);
+    return loadBatch(tx, recordIds, changeIds);
+  }
+  const results = (await tx.execute(sql`${lockStatement(records)}; ${loadStatement(records, changes)}`)) as unknown as Array<{ rows: LoadRow[] }>;
+  return toLoaded(results[1]?.rows[0]);
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** `'["…",…]'::jsonb` as SQL text, or null when an id is not a plain UUID (never quoted). */
+function uuidArrayLiteral(ids: readonly string[]): SQL | null {
+  for (const id of ids) if (!UUID.test(id)) return null;
+  return sql.raw(`'${JSON.stringify(ids)}'::jsonb`);
+}
+
+function loadStatement(recordIds: SQL, changeIds: SQL): SQL {
+  return sql`select
           (select json_agg(r) from (
              select ${sql.raw(RECORD_COLUMNS)} from records
-             where id in (select value::uuid from jsonb_array_elements_text(${JSON.stringify(recordIds)}::jsonb))
+             where id in (select value::uuid from jsonb_array_elements_text(${recordIds}))
            ) r) as records,
           (select json_agg(c) from (
              select change_id, user_id as "userId", result from sync_changes
-             where change_id in (select value::uuid from jsonb_array_elements_text(${JSON.stringify(changeIds)}::jsonb))
-           ) c) as changes`,
-  );
+             where change_id in (select value::uuid from jsonb_array_elements_text(${changeIds}))
+           ) c) as changes`;
+}
+
+function toLoaded(row: LoadRow | undefined): LoadedBatch {
   const records = new Map<string, RecordState>();
   for (const r of row?.records ?? []) records.set(r.id, rowToState(r));
   const seen = new Map<string, SeenChange>();

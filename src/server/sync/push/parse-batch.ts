@@ -47,15 +47,7 @@ export function parseBatch(body: unknown): ParsedBatch {
 
 function parseItem(raw: unknown): BatchItem {
   const r = ChangeSchema.safeParse(raw);
-  if (r.success && (r.data.data === undefined || isStorableJson(r.data.data))) {
-    const c = r.data;
-    return {
-      kind: 'valid',
-      changeId: c.changeId,
-      recordId: c.recordId,
-      change: { ...c, changeId: c.changeId.toLowerCase(), recordId: c.recordId.toLowerCase(), entityId: c.entityId.toLowerCase() },
-    };
-  }
+  if (r.success && (r.data.data === undefined || isStorableJson(r.data.data))) return validItem(r.data);
   const message = r.success
     ? 'data holds a string PostgreSQL cannot store (NUL or a lone surrogate)'
     : r.error.issues
@@ -72,6 +64,15 @@ function parseItem(raw: unknown): BatchItem {
     recordId: recordId !== null && IdSchema.safeParse(recordId).success ? recordId.toLowerCase() : null,
     hlc: hlc !== null && hlc.length <= 200 ? hlc : null,
     message: message || 'the change does not match the protocol',
+  };
+}
+
+function validItem(c: Change): BatchItem {
+  return {
+    kind: 'valid',
+    changeId: c.changeId,
+    recordId: c.recordId,
+    change: { ...c, changeId: c.changeId.toLowerCase(), recordId: c.recordId.toLowerCase(), entityId: c.entityId.toLowerCase() },
   };
 }
 

@@ -113,11 +113,13 @@ describe.each(testDatabases())('push limits on $name', (factory) => {
     expect(compareHlc(status.serverHlc, res.serverHlc)).toBe(1);
   });
 
-  it('refuses a push without a valid token with 401', async () => {
-    const res = await kit.server.api.syncPush(
-      new Request('http://test/api/v1/sync/batch', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' }),
-    );
-    expect(res.status).toBe(401);
+  it('refuses a push without a valid token with 401, whatever its body', async () => {
+    for (const body of ['{}', 'not json']) {
+      const res = await kit.server.api.syncPush(
+        new Request('http://test/api/v1/sync/batch', { method: 'POST', headers: { 'content-type': 'application/json' }, body }),
+      );
+      expect(res.status).toBe(401);
+    }
   });
 });
 
@@ -134,6 +136,8 @@ describe.each(testDatabases())('push rate limit on $name', (factory) => {
       expect((res.body as { error: { code: string } }).error.code).toBe('RATE_LIMITED');
       expect(Number(res.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
       expect(await storedRecord(database, c.recordId)).toBeUndefined();
+      // The limit answers before anything about the body, even one that is not JSON.
+      expect((await kit.post('ana', 'not json')).status).toBe(429);
       expect((await kit.push('cora', [change()])).successful).toHaveLength(1);
     } finally {
       await database.close();

@@ -1,13 +1,12 @@
 // Applies a parsed batch in one READ COMMITTED transaction with a fixed, small number of
-// statements whatever the batch size (lock, load, write), deciding everything in memory in
-// between. Serialization failures and deadlocks run the whole transaction again.
+// statements whatever the batch size (lock, load, write; lock and load share a round trip on
+// PostgreSQL), deciding everything in memory in between. Serialization failures and deadlocks run the whole transaction again.
 import type { PushResponse } from '@/protocol/push';
 import { compareHlc } from '@/core/hlc';
 import type { Caller } from '../../auth/authenticate';
 import type { ServerContext } from '../../context';
 import { toPushResponse } from './change-results';
-import { loadBatch } from './load-batch';
-import { lockRecords } from './lock-records';
+import { lockAndLoad } from './load-batch';
 import type { ParsedBatch } from './parse-batch';
 import { batchKeys, planBatch } from './plan-batch';
 import { DEFAULT_RETRY, type RetryOptions, withRetries } from './with-retries';
@@ -23,8 +22,7 @@ export async function pushBatch(
   const plan = await withRetries(
     () =>
       ctx.database.db.transaction(async (tx) => {
-        await lockRecords(tx, recordIds);
-        const loaded = await loadBatch(tx, recordIds, changeIds);
+        const loaded = await lockAndLoad(tx, ctx.database.kind, recordIds, changeIds);
         const now = ctx.clock.now();
         const meta = { userId: caller.id, deviceId: batch.deviceId, now };
         const decided = planBatch({ ...meta, items: batch.items, entityIds: caller.entityIds, ...loaded });
