@@ -63,16 +63,3 @@ export function withinRecordLimits(value: unknown): boolean {
   return jsonDepth(value) <= MAX_JSON_DEPTH && jsonBytes(value) <= MAX_RECORD_DATA_BYTES;
 }
 
-/**
- * Whether any string (key or value) holds U+0000: PostgreSQL's jsonb cannot store it, so such
- * data is refused as invalid instead of failing the whole batch in the database.
- */
-export function hasNulCharacter(value: unknown): boolean {
-  if (typeof value === 'string') return value.includes('\u0000');
-  if (value === null || typeof value !== 'object') return false;
-  if (Array.isArray(value)) return value.some(hasNulCharacter);
-  for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
-    if (k.includes('\u0000') || hasNulCharacter(v)) return true;
-  }
-  return false;
-}

@@ -5,7 +5,6 @@ import { type Change, ChangeSchema, PushRequestSchema } from '@/protocol/push';
 import { IdSchema } from '@/protocol/records';
 import { badRequest } from '../../http/api-error';
 import { parseWith } from '../../http/read-json';
-import { isStorableJson } from './storable-json';
 
 export type BatchItem =
   | {
@@ -47,13 +46,12 @@ export function parseBatch(body: unknown): ParsedBatch {
 
 function parseItem(raw: unknown): BatchItem {
   const r = ChangeSchema.safeParse(raw);
-  if (r.success && (r.data.data === undefined || isStorableJson(r.data.data))) return validItem(r.data);
-  const message = r.success
-    ? 'data holds a string PostgreSQL cannot store (NUL or a lone surrogate)'
-    : r.error.issues
-        .slice(0, 5)
-        .map((i) => (i.path.length ? `${i.path.join('.')}: ${i.message}` : i.message))
-        .join('; ');
+  // RecordDataSchema also refuses strings PostgreSQL's jsonb cannot store (NUL, lone surrogates).
+  if (r.success) return validItem(r.data);
+  const message = r.error.issues
+    .slice(0, 5)
+    .map((i) => (i.path.length ? `${i.path.join('.')}: ${i.message}` : i.message))
+    .join('; ');
   const changeId = field(raw, 'changeId');
   const recordId = field(raw, 'recordId');
   const hlc = field(raw, 'hlc');
