@@ -1,7 +1,9 @@
 // Reads, in one statement, what a batch needs to be decided: the records it names (and the
 // assessments and parents its data refers to) and the idempotency-log entries of its change
-// ids. Run after lockRecords, so it sees every batch that touched those records committed.
-// On PostgreSQL, lockAndLoad sends both in one round trip.
+// ids. loadBatch reads without locks (the optimistic first try); lockAndLoad first takes the
+// batch's record locks and then reads, row-locking the records that exist, so a writer that
+// took no advisory lock cannot change them before the batch commits. On PostgreSQL lockAndLoad
+// sends both statements in one round trip.
 import { type SQL, sql } from 'drizzle-orm';
 import type { RecordState } from '@/core/apply-change';
 import { type DatabaseKind, type Executor, rows } from '../../db/database';
@@ -26,7 +28,7 @@ export async function loadBatch(tx: Executor, recordIds: readonly string[], chan
 }
 
 /**
- * lockRecords then loadBatch. On PostgreSQL both go in one simple-protocol query (two
+ * lockRecords, then the load with the existing rows locked (FOR UPDATE). On PostgreSQL both go in one simple-protocol query (two
  * statements, one round trip): in READ COMMITTED each statement takes its own snapshot, so the
  * load still runs after the locks are granted and sees what committed before. That protocol
  * takes no parameters, so the ids are inlined, each checked to be a plain UUID first.
@@ -41,9 +43,10 @@ export async function lockAndLoad(
   const changes = uuidArrayLiteral(changeIds);
   if (kind !== 'postgres' || recordIds.length === 0 || records === null || changes === null) {
     await lockRecords(tx, recordIds);
-    return loadBatch(tx, recordIds, changeIds);
+    const [row] = await rows<LoadRow>(tx, loadStatement(sql`${JSON.stringify(recordIds)}::jsonb`, sql`${JSON.stringify(changeIds)}::jsonb`, true));
+    return toLoaded(row);
   }
-  const results = (await tx.execute(sql`${lockStatement(records)}; ${loadStatement(records, changes)}`)) as unknown as Array<{ rows: LoadRow[] }>;
+  const results = (await tx.execute(sql`${lockStatement(records)}; ${loadStatement(records, changes, true)}`)) as unknown as Array<{ rows: LoadRow[] }>;
   return toLoaded(results[1]?.rows[0]);
 }
 
@@ -55,11 +58,12 @@ function uuidArrayLiteral(ids: readonly string[]): SQL | null {
   return sql.raw(`'${JSON.stringify(ids)}'::jsonb`);
 }
 
-function loadStatement(recordIds: SQL, changeIds: SQL): SQL {
+function loadStatement(recordIds: SQL, changeIds: SQL, lockRows = false): SQL {
   return sql`select
           (select json_agg(r) from (
              select ${sql.raw(RECORD_COLUMNS)} from records
              where id in (select value::uuid from jsonb_array_elements_text(${recordIds}))
+             ${lockRows ? sql`order by id for update` : sql``}
            ) r) as records,
           (select json_agg(c) from (
              select change_id, user_id as "userId", result from sync_changes

@@ -1,14 +1,21 @@
-// Applies a parsed batch in one READ COMMITTED transaction with a fixed, small number of
-// statements whatever the batch size (lock, load, write; lock and load share a round trip on
-// PostgreSQL), deciding everything in memory in between. Serialization failures and deadlocks run the whole transaction again.
+// Applies a parsed batch with a fixed, small number of statements whatever its size, deciding
+// everything in memory in between.
+// First try, optimistic: read (records, idempotency log), decide, then write everything in one
+// statement, which is a transaction by itself and aborts as a serialization failure if anything
+// it depends on was written in between (write-batch.ts). Two round trips, no BEGIN/COMMIT, no
+// locks held across a round trip. After a failure, the batch runs again in a READ COMMITTED
+// transaction that first locks its records (advisory locks in id order, then the rows), so
+// under contention it cannot lose the race again to another locked batch. Serialization
+// failures and deadlocks are retried a bounded number of times.
 import type { PushResponse } from '@/protocol/push';
 import { compareHlc } from '@/core/hlc';
 import type { Caller } from '../../auth/authenticate';
 import type { ServerContext } from '../../context';
+import type { Executor } from '../../db/database';
 import { toPushResponse } from './change-results';
-import { lockAndLoad } from './load-batch';
+import { type LoadedBatch, loadBatch, lockAndLoad } from './load-batch';
 import type { ParsedBatch } from './parse-batch';
-import { batchKeys, planBatch } from './plan-batch';
+import { type BatchPlan, batchKeys, planBatch } from './plan-batch';
 import { DEFAULT_RETRY, type RetryOptions, withRetries } from './with-retries';
 import { writeBatch } from './write-batch';
 
@@ -19,16 +26,19 @@ export async function pushBatch(
   retry: RetryOptions = DEFAULT_RETRY,
 ): Promise<PushResponse> {
   const { recordIds, changeIds } = batchKeys(batch.items);
+  const { db, kind } = ctx.database;
+
+  const apply = async (ex: Executor, loaded: LoadedBatch): Promise<BatchPlan> => {
+    const meta = { userId: caller.id, deviceId: batch.deviceId, now: ctx.clock.now() };
+    const decided = planBatch({ ...meta, items: batch.items, entityIds: caller.entityIds, ...loaded });
+    await writeBatch(ex, decided, meta);
+    return decided;
+  };
   const plan = await withRetries(
-    () =>
-      ctx.database.db.transaction(async (tx) => {
-        const loaded = await lockAndLoad(tx, ctx.database.kind, recordIds, changeIds);
-        const now = ctx.clock.now();
-        const meta = { userId: caller.id, deviceId: batch.deviceId, now };
-        const decided = planBatch({ ...meta, items: batch.items, entityIds: caller.entityIds, ...loaded });
-        await writeBatch(tx, decided, meta);
-        return decided;
-      }),
+    (attempt) =>
+      attempt === 1
+        ? loadBatch(db, recordIds, changeIds).then((loaded) => apply(db, loaded))
+        : db.transaction(async (tx) => apply(tx, await lockAndLoad(tx, kind, recordIds, changeIds))),
     retry,
   );
   // The server's clock moves past every stamp it stored, so serverHlc is later than all of them.

@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { BatchRaceError } from './write-batch';
 import { withRetries } from './with-retries';
 
 const serialization = () => Object.assign(new Error('could not serialize access'), { code: '40001' });
@@ -9,9 +8,9 @@ describe('retrying a batch transaction', () => {
   const sleeps: number[] = [];
   const opts = { attempts: 5, baseDelayMs: 10, random: () => 0.5, sleep: async (ms: number) => void sleeps.push(ms) };
 
-  it('runs again after serialization failures, deadlocks and batch races, with growing jittered sleeps', async () => {
+  it('runs again after serialization failures (a batch race is one) and deadlocks, bare or wrapped, with growing jittered sleeps', async () => {
     sleeps.length = 0;
-    const failures = [serialization(), deadlock(), new BatchRaceError('race')];
+    const failures = [serialization(), deadlock(), new Error('wrapped', { cause: serialization() })];
     const out = await withRetries(async (attempt) => {
       const f = failures.shift();
       if (f) throw f;

@@ -1,16 +1,12 @@
 // Stores a decided batch in one statement, whatever its size: new records inserted, changed
 // records updated (only if still at the version the batch read), the conflict log, the
-// idempotency log with every result, and the caller's last push time. If a row count is off,
-// someone wrote without the batch's locks: the transaction is retried (BatchRaceError).
+// idempotency log with every result, and the caller's last push time. The statement checks
+// its own row counts (fieldsync_expect_rows, migration 0003): if another writer got to one of
+// the batch's records or change ids after the batch read them, it aborts as a serialization
+// failure (40001) and leaves nothing, so it is safe without a transaction around it.
 import { sql } from 'drizzle-orm';
 import { type Executor, rows } from '../../db/database';
 import type { BatchPlan } from './plan-batch';
-
-/** Classified as a serialization failure (SQLSTATE 40001), so the batch runs again. */
-export class BatchRaceError extends Error {
-  override readonly name = 'BatchRaceError';
-  readonly code = '40001';
-}
 
 export interface WriteMeta {
   readonly userId: string;
@@ -43,7 +39,7 @@ export async function writeBatch(tx: Executor, plan: BatchPlan, meta: WriteMeta)
   }));
   const log = plan.log.map((l) => ({ change_id: l.changeId, record_id: l.recordId, original_hlc: l.originalHlc, result: l.result }));
 
-  const [counts] = await rows<{ inserted: number; updated: number; logged: number }>(
+  await rows(
     tx,
     sql`with
       w as (
@@ -86,13 +82,10 @@ export async function writeBatch(tx: Executor, plan: BatchPlan, meta: WriteMeta)
         on conflict (user_id) do update set last_push_at = excluded.last_push_at
         returning 1
       )
-      select (select count(*) from ins)::int as inserted,
-             (select count(*) from upd)::int as updated,
-             (select count(*) from logged)::int as logged,
+      select fieldsync_expect_rows(
+               (select count(*) from ins)::int + (select count(*) from upd)::int + (select count(*) from logged)::int,
+               ${records.length + log.length}) as written,
              (select count(*) from con)::int as conflicts,
              (select count(*) from activity)::int as activity`,
   );
-  const expectedInserts = records.filter((r) => r.previous_version === null).length;
-  if (counts?.inserted !== expectedInserts || counts.updated !== records.length - expectedInserts || counts.logged !== log.length)
-    throw new BatchRaceError('a record or change id was written concurrently without the batch locks');
 }
