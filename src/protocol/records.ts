@@ -14,8 +14,12 @@ export const NodeIdSchema = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'node id: 
 
 export const IdSchema = z.uuid();
 
+// A plain-object check rather than z.record, which copies every object it checks: this runs
+// for up to 100 changes per push.
+const isJsonObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
 /** A record's `data`: a JSON object within the size and depth limits. */
-export const RecordDataSchema = z.record(z.string(), z.unknown()).superRefine((d, ctx) => {
+export const RecordDataSchema = z.custom<Record<string, unknown>>(isJsonObject, 'data must be a JSON object').superRefine((d, ctx) => {
   // One walk for depth, size and unstorable text: this runs for every change of every push.
   const problem = checkRecordData(d);
   if (problem === 'depth') ctx.addIssue({ code: 'custom', message: `data nested deeper than ${MAX_JSON_DEPTH}` });

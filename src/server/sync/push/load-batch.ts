@@ -8,7 +8,7 @@ import { type SQL, sql } from 'drizzle-orm';
 import type { RecordState } from '@/core/apply-change';
 import { type DatabaseKind, type Executor, rows } from '../../db/database';
 import { RECORD_COLUMNS, type RecordRow } from '../record-row';
-import { lockRecords, lockStatement } from './lock-records';
+import { lockRecords, lockStatement, uuidArrayParam } from './lock-records';
 import type { SeenChange } from './plan-batch';
 import { rowToState } from './record-state';
 
@@ -23,7 +23,7 @@ export interface LoadedBatch {
 }
 
 export async function loadBatch(tx: Executor, recordIds: readonly string[], changeIds: readonly string[]): Promise<LoadedBatch> {
-  const [row] = await rows<LoadRow>(tx, loadStatement(sql`${JSON.stringify(recordIds)}::jsonb`, sql`${JSON.stringify(changeIds)}::jsonb`));
+  const [row] = await rows<LoadRow>(tx, loadStatement(uuidArrayParam(recordIds), uuidArrayParam(changeIds)));
   return toLoaded(row);
 }
 
@@ -43,7 +43,7 @@ export async function lockAndLoad(
   const changes = uuidArrayLiteral(changeIds);
   if (kind !== 'postgres' || recordIds.length === 0 || records === null || changes === null) {
     await lockRecords(tx, recordIds);
-    const [row] = await rows<LoadRow>(tx, loadStatement(sql`${JSON.stringify(recordIds)}::jsonb`, sql`${JSON.stringify(changeIds)}::jsonb`, true));
+    const [row] = await rows<LoadRow>(tx, loadStatement(uuidArrayParam(recordIds), uuidArrayParam(changeIds), true));
     return toLoaded(row);
   }
   const results = (await tx.execute(sql`${lockStatement(records)}; ${loadStatement(records, changes, true)}`)) as unknown as Array<{ rows: LoadRow[] }>;
@@ -52,22 +52,22 @@ export async function lockAndLoad(
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-/** `'["…",…]'::jsonb` as SQL text, or null when an id is not a plain UUID (never quoted). */
+/** `'{…,…}'::uuid[]` as SQL text, or null when an id is not a plain UUID (never quoted). */
 function uuidArrayLiteral(ids: readonly string[]): SQL | null {
   for (const id of ids) if (!UUID.test(id)) return null;
-  return sql.raw(`'${JSON.stringify(ids)}'::jsonb`);
+  return sql.raw(`'{${ids.join(',')}}'::uuid[]`);
 }
 
 function loadStatement(recordIds: SQL, changeIds: SQL, lockRows = false): SQL {
   return sql`select
           (select json_agg(r) from (
              select ${sql.raw(RECORD_COLUMNS)} from records
-             where id in (select value::uuid from jsonb_array_elements_text(${recordIds}))
+             where id = any(${recordIds})
              ${lockRows ? sql`order by id for update` : sql``}
            ) r) as records,
           (select json_agg(c) from (
              select change_id, user_id as "userId", result from sync_changes
-             where change_id in (select value::uuid from jsonb_array_elements_text(${changeIds}))
+             where change_id = any(${changeIds})
            ) c) as changes`;
 }
 

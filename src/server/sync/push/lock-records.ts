@@ -7,15 +7,20 @@ import { type Executor, rows } from '../../db/database';
 
 export async function lockRecords(tx: Executor, recordIds: readonly string[]): Promise<void> {
   if (recordIds.length === 0) return;
-  await rows(tx, lockStatement(sql`${JSON.stringify(recordIds)}::jsonb`));
+  await rows(tx, lockStatement(uuidArrayParam(recordIds)));
 }
 
-/** The lock statement over `ids`, a jsonb array of id strings (a parameter or a checked literal). */
+/** The ids as one `uuid[]` parameter. */
+export function uuidArrayParam(ids: readonly string[]): SQL {
+  return sql`${sql.param(ids)}::uuid[]`;
+}
+
+/** The lock statement over `ids`, a `uuid[]` (a parameter or a checked literal). */
 export function lockStatement(ids: SQL): SQL {
   return sql`select count(*) from (
           select pg_advisory_xact_lock(k) from (
-            select distinct hashtextextended(value::uuid::text, 0) as k
-            from jsonb_array_elements_text(${ids})
+            select distinct hashtextextended(id::text, 0) as k
+            from unnest(${ids}) as id
             order by 1
           ) keys
         ) locked`;
