@@ -22,6 +22,23 @@ export function conflictResult(ids: Ids, version: number, extra: Pick<ChangeResu
   return { ...idsOf(ids), status: 'conflict', version, ...extra };
 }
 
+/**
+ * A result as the idempotency log keeps it: without the ids, which repeat what the change and
+ * the log row already say (a third of a push's log bytes). A replay gets them back from the
+ * change as sent again.
+ */
+export type StoredResult = Omit<ChangeResult, keyof ReturnType<typeof idsOf>>;
+
+export function storedResult(r: ChangeResult): StoredResult {
+  const { changeId: _c, recordId: _r, offlineId: _o, serverId: _s, ...rest } = r;
+  return rest;
+}
+
+/** The first answer again, with the ids of the replayed change (a row stored in full keeps its own). */
+export function replayedResult(stored: StoredResult | ChangeResult, ids: Ids): ChangeResult {
+  return { ...idsOf(ids), ...stored };
+}
+
 /** Results in array order, sorted into the three lists. */
 export function toPushResponse(results: readonly ChangeResult[], serverHlc: string): PushResponse {
   const response: PushResponse = { successful: [], conflicts: [], failed: [], serverHlc };

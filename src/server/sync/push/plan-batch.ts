@@ -9,14 +9,15 @@ import { IdSchema, type RecordType } from '@/protocol/records';
 import { type RecordState, applyChange } from '@/core/apply-change';
 import { checkAccess, referencedId } from '@/core/change-access';
 import { clampHlc } from '@/core/hlc';
-import { conflictResult, failedResult, successResult } from './change-results';
+import { type StoredResult, conflictResult, failedResult, replayedResult, successResult } from './change-results';
 import type { BatchItem } from './parse-batch';
 import { stateToSyncRecord } from './record-state';
 
 /** A change id already in the idempotency log. */
 export interface SeenChange {
   readonly userId: string;
-  readonly result: ChangeResult | null;
+  /** As logged: without its ids (rows of earlier versions: with them). */
+  readonly result: StoredResult | ChangeResult | null;
 }
 
 export interface PlanInput {
@@ -102,7 +103,7 @@ export function planBatch(input: PlanInput): BatchPlan {
     if (seen) {
       // Exactly once: the first answer again, or nothing at all about another user's change.
       plan.results.push(
-        seen.userId === input.userId && seen.result ? seen.result : failedResult(ids, 'VALIDATION', 'this changeId cannot be used'),
+        seen.userId === input.userId && seen.result ? replayedResult(seen.result, ids) : failedResult(ids, 'VALIDATION', 'this changeId cannot be used'),
       );
       continue;
     }

@@ -27,7 +27,17 @@ describe.each(testDatabases())('push applies every change exactly once on $name'
     const res = PushResponseSchema.parse(await kit.push('ana', [c], 'dev_ana'));
     expect(res.successful).toEqual([{ changeId: c.changeId, recordId: c.recordId, offlineId: c.recordId, serverId: c.recordId, status: 'success', version: 1 }]);
     const [row] = await logged(c.changeId);
-    expect(row).toEqual({ user_id: await kit.userId('ana'), device_id: 'dev_ana', record_id: c.recordId, original_hlc: c.hlc, result: res.successful[0] });
+    // The result without the ids it repeats (the change and the row have them).
+    expect(row).toEqual({ user_id: await kit.userId('ana'), device_id: 'dev_ana', record_id: c.recordId, original_hlc: c.hlc, result: { status: 'success', version: 1 } });
+  });
+
+  it('answers a replay from a result logged in full, with its ids, as earlier versions logged it', async () => {
+    const c = change();
+    const first = await kit.push('ana', [c]);
+    const full = first.successful[0]!;
+    await database.db.execute(sql`update sync_changes set result = ${JSON.stringify(full)}::jsonb where change_id = ${c.changeId}`);
+    const again = await kit.push('ana', [c]);
+    expect(again.successful).toEqual([full]);
   });
 
   it('answers a replayed batch with the first answers and changes nothing', async () => {
@@ -88,7 +98,8 @@ describe.each(testDatabases())('push applies every change exactly once on $name'
     const first = await kit.push('ana', [c]);
     expect(first.failed).toMatchObject([{ changeId: c.changeId, status: 'failed', code: 'VALIDATION' }]);
     expect(first.failed[0]?.message).toMatch(/surprise/);
-    expect((await logged(c.changeId))[0]?.result).toEqual(first.failed[0]);
+    const { changeId: _c, recordId: _r, offlineId: _o, serverId: _s, ...stored } = first.failed[0]!;
+    expect((await logged(c.changeId))[0]?.result).toEqual(stored);
     // Sent again, now well formed: the first answer stands.
     const { surprise: _, ...fixed } = c as typeof c & { surprise: number };
     const again = await kit.push('ana', [fixed]);

@@ -6,6 +6,7 @@
 // failure (40001) and leaves nothing, so it is safe without a transaction around it.
 import { sql } from 'drizzle-orm';
 import { type Executor, rows } from '../../db/database';
+import { storedResult } from './change-results';
 import type { BatchPlan } from './plan-batch';
 
 export interface WriteMeta {
@@ -37,7 +38,7 @@ export async function writeBatch(tx: Executor, plan: BatchPlan, meta: WriteMeta)
     loser: c.loser,
     clamped_from: c.clampedFrom,
   }));
-  const log = plan.log.map((l) => ({ change_id: l.changeId, record_id: l.recordId, original_hlc: l.originalHlc, result: l.result }));
+  const log = plan.log.map((l) => ({ change_id: l.changeId, record_id: l.recordId, original_hlc: l.originalHlc, result: storedResult(l.result) }));
 
   await rows(
     tx,
