@@ -3,12 +3,12 @@
 // Fieldsync side by side with PouchDB/CouchDB replication and raw PostgreSQL, same data, same
 // machine, one run (issue 6). See bench/README.md for what each scenario does and counts.
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { sql } from 'drizzle-orm';
 import { openDatabase, rows } from '@/server/db/database';
-import { buildExists, FieldsyncServer } from './contenders/fieldsync';
+import { FieldsyncServer } from './contenders/fieldsync';
 import { PouchServer } from './contenders/pouchdb';
 import { RawPostgres } from './contenders/raw-pg';
 import { browserCases, closeBrowser } from './scenarios/browser';
@@ -85,23 +85,15 @@ function sizesFor(quick: boolean, n: number | null): Sizes {
 const log = (line: string): void => console.log(line);
 
 /**
- * Builds the app when needed: with scripts/build-if-needed.mjs (missing or stale build, shared
- * lock with the e2e tests) when it exists, else `next build` when .next/BUILD_ID is missing.
- * `--no-build` skips it (a missing build then leaves Fieldsync out); `--build` forces one.
+ * Builds the app when needed: with scripts/build-if-needed.mjs (`next build` and the server
+ * bundle, when missing or stale; shared lock with the e2e tests). `--no-build` skips it (a
+ * missing build then leaves Fieldsync out); `--build` forces both.
  */
 function ensureBuild(mode: Args['build']): void {
-  const nextBin = path.join(ROOT, 'node_modules/next/dist/bin/next');
   const opts = { cwd: ROOT, stdio: ['ignore', 'inherit', 'inherit'] as ['ignore', 'inherit', 'inherit'] };
   if (mode === 'skip') return;
-  if (mode === 'force') {
-    log('building the app (next build)…');
-    execFileSync(process.execPath, [nextBin, 'build'], opts);
-  } else if (existsSync(path.join(ROOT, 'scripts/build-if-needed.mjs'))) {
-    execFileSync(process.execPath, [path.join(ROOT, 'scripts/build-if-needed.mjs')], opts);
-  } else if (!buildExists(ROOT)) {
-    log('building the app (next build)…');
-    execFileSync(process.execPath, [nextBin, 'build'], opts);
-  }
+  if (mode === 'force') log('building the app (next build and the server bundle)…');
+  execFileSync(process.execPath, [path.join(ROOT, 'scripts/build-if-needed.mjs'), ...(mode === 'force' ? ['--force'] : [])], opts);
 }
 
 function text(cmd: string, args: string[]): string {
@@ -246,7 +238,7 @@ async function main(): Promise<void> {
 const MEASUREMENT_NOTES = [
   'Changes per second: changes in one run divided by its wall time, measured at the client (this process) from the first request to the last answer; median, min and max of the measured runs, after one warm-up run that is not counted. Contenders take turns within each round (rotated order), so a slow spell of the machine does not fall on one of them only.',
   'HTTP requests and bytes are counted at the client by a fetch over node:http with its own keep-alive agent per contender: bytes are everything written to and read from the sockets (request lines, headers, bodies as sent, gzip/brotli-compressed where the server compresses; both servers compress), excluding TCP/IP framing.',
-  'Server CPU: utime+stime from /proc of the server child process and all its descendants (the `timeout` wrapper, node running `next start` or express-pouchdb), before and after each run. With PGlite the database runs inside the server process, so its CPU is in the server column. PouchDB/express-pouchdb keeps its LevelDB in the server process too.',
+  'Server CPU: utime+stime from /proc of the server child process and all its descendants (the `timeout` wrapper, node running the Fieldsync server — the API on the Node http server and Next.js in one process — or express-pouchdb), before and after each run. With PGlite the database runs inside the server process, so its CPU is in the server column. PouchDB/express-pouchdb keeps its LevelDB in the server process too.',
   'PG backends CPU: utime+stime from /proc of every PostgreSQL backend connected to the contender\'s own database (found in pg_stat_activity) before and after each run; a backend that connected during the run counts from zero; one that exited during the run would be missed (pools keep their connections, so none do). PostgreSQL\'s background processes (WAL writer, checkpointer) are not counted.',
   'Client CPU: this bench process (process.cpuUsage), which plays the devices: for PouchDB it includes the replicator and the device\'s LevelDB store; for Fieldsync it is HTTP plus JSON encoding and parsing (the device engine\'s IndexedDB work is measured only in the browser case). In the browser case it is the Playwright driver, not Chromium, whose work shows only in the wall time.',
   'Latency (50 devices): per HTTP request, from the call to the last byte of the answer; PouchDB\'s replicator makes about 15 smaller requests per 100 documents (revs_diff, bulk_docs, checkpoints), Fieldsync one per 100 changes.',

@@ -1,6 +1,7 @@
 // `npm run bench:server`: the push path over HTTP against the raw PostgreSQL floor.
-// Starts the built app (`next start`, building first when the build is missing or older than
-// the sources) on a fresh PostgreSQL database with the demo users, logs in once, and pushes
+// Starts the built app as `npm start` does (scripts/server-command.mjs: the API on Node's http
+// server, the UI by Next.js; building first when the build is missing or older than the
+// sources) on a fresh PostgreSQL database with the demo users, logs in once, and pushes
 // 10,000 changes, 100 per request, one request after another as one device drains its queue,
 // in three cases: all creates, all updates, 20% conflicts. The same rows are written straight
 // to PostgreSQL with `pg` (one transaction per 100 rows: idempotency-log insert plus multi-row
@@ -18,10 +19,12 @@ import pg from 'pg';
 import type { PullResponse } from '@/protocol/pull';
 import type { ChangeInput, PushResponse } from '@/protocol/push';
 import { DEMO_ENTITIES, DEMO_PASSWORD } from '@/server/seed/demo';
+import { CountingHttp } from './support/counting-fetch';
 import { createDatabase, dropDatabase, migrateAndSeed } from './support/postgres';
 import { type Child, freePort, killAllChildren, startChild, tail, waitForHttp } from './support/processes';
 import { writeBaselineBatch } from './support/server-baseline';
 import { CASES, type CaseName, caseChanges, chunks, workloadRecords } from './support/server-workload';
+import { SERVER_BUNDLE, serverCommand } from '../scripts/server-command.mjs';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const BATCH = 100;
@@ -55,15 +58,20 @@ function args(): { build: boolean; changes: number } {
   return { build: !a.includes('--no-build'), changes };
 }
 
+/**
+ * The bench's HTTP client: node:http with keep-alive, asking for gzip as a browser does
+ * (CountingHttp, the same client `npm run bench` measures every contender with).
+ */
 class Http {
   constructor(readonly base: string) {}
   token = '';
+  readonly client = new CountingHttp();
 
   async call<T>(method: string, p: string, body: unknown, expect = 200): Promise<T> {
     const headers: Record<string, string> = { accept: 'application/json' };
     if (this.token) headers.authorization = `Bearer ${this.token}`;
     if (body !== undefined) headers['content-type'] = 'application/json';
-    const res = await fetch(`${this.base}${p}`, { method, headers, ...(body !== undefined ? { body: JSON.stringify(body) } : {}) });
+    const res = await this.client.fetch(`${this.base}${p}`, { method, headers, ...(body !== undefined ? { body: JSON.stringify(body) } : {}) });
     const text = await res.text();
     if (res.status !== expect) throw new HttpError(res.status, `${method} ${p} → ${res.status}: ${text.slice(0, 300)}`);
     return JSON.parse(text) as T;
@@ -150,7 +158,7 @@ async function pullAll(http: Http): Promise<PullResult | { unavailable: string }
 }
 
 function buildIfNeeded(build: boolean): void {
-  if (!build && existsSync(path.join(ROOT, '.next', 'BUILD_ID'))) return;
+  if (!build && existsSync(path.join(ROOT, '.next', 'BUILD_ID')) && existsSync(path.join(ROOT, SERVER_BUNDLE))) return;
   execFileSync(process.execPath, [path.join(ROOT, 'scripts/build-if-needed.mjs')], { cwd: ROOT, stdio: 'inherit' });
 }
 
@@ -196,8 +204,7 @@ async function main(): Promise<void> {
     };
     child = startChild({
       name: 'fieldsync',
-      command: process.execPath,
-      args: [path.join(ROOT, 'node_modules/next/dist/bin/next'), 'start', '-H', '127.0.0.1', '-p', String(port)],
+      ...serverCommand(ROOT, { port, hostname: '127.0.0.1' }),
       cwd: ROOT,
       env,
       logFile: path.join(work, 'server.log'),
@@ -242,6 +249,7 @@ async function main(): Promise<void> {
       });
     }
     const pull = await pullAll(http);
+    http.client.close();
 
     printTable(results, pull);
     const report = {

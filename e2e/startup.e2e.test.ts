@@ -64,7 +64,7 @@ describe('start-up with the embedded database', () => {
     await expectError(forbidden, 403, 'FORBIDDEN');
   });
 
-  it('counts failed logins per client address as next start reports it (last X-Forwarded-For hop)', async () => {
+  it('counts failed logins per client address as the server reports it (last X-Forwarded-For hop)', async () => {
     const attempt = (email: string, password: string, xff?: string) =>
       fetch(`${server.url}/api/v1/auth/login`, {
         method: 'POST',
@@ -75,9 +75,9 @@ describe('start-up with the embedded database', () => {
     const blocked = await attempt('ben@demo.fieldsync', 'fieldsync-demo');
     expect(blocked.status).toBe(429);
     expect(Number(blocked.headers.get('retry-after'))).toBeGreaterThan(0);
-    // Next.js filled X-Forwarded-For from the socket: naming 127.0.0.1 is the same bucket ...
+    // The server filled X-Forwarded-For from the socket: naming 127.0.0.1 is the same bucket ...
     expect((await attempt('ben@demo.fieldsync', 'fieldsync-demo', '127.0.0.1')).status).toBe(429);
-    // ... and a header the client wrote itself passes through Next.js: only the per-address
+    // ... and a header the client wrote itself passes through: only the per-address
     // bucket moves (README "Login limits and the client address").
     expect((await attempt('ben@demo.fieldsync', 'fieldsync-demo', '203.0.113.1')).status).toBe(200);
   });

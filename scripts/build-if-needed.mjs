@@ -1,7 +1,11 @@
-// Runs `next build` only when the build is missing or older than its sources, so `npm start`
-// and the end-to-end tests build once and then reuse .next/. Sources: everything under src/
-// and public/ except tests, plus the files that configure the build. Concurrent callers (test
-// runs started at once) wait for one build through a lock folder instead of building twice.
+// Builds the app only when the build is missing or older than its sources, so `npm start` and
+// the end-to-end tests build once and then reuse .next/. The build is two outputs: `next build`
+// (.next/BUILD_ID and the rest) and the production server bundled by esbuild from
+// src/server/node/main.ts (.next/fieldsync/server.mjs, see scripts/server-command.mjs), each
+// rebuilt when older than the sources (`next build` empties .next/, so the bundle comes after).
+// Sources: everything under src/ and public/ except tests, plus the files that configure the
+// build. Concurrent callers (test runs started at once) wait for one build through a lock
+// folder instead of building twice. `--force` (npm run build) builds both whatever their age.
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
@@ -9,9 +13,12 @@ import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { SERVER_BUNDLE } from './server-command.mjs';
 
 const SOURCE_DIRS = ['src', 'public'];
 const SOURCE_FILES = ['next.config.ts', 'package.json', 'package-lock.json', 'tsconfig.json', 'postcss.config.mjs'];
+// The bundle's options are in this file: changing them rebuilds the bundle (not Next's build).
+const BUNDLE_SOURCE_FILES = ['scripts/build-if-needed.mjs'];
 const TEST_FILE = /\.(test|spec)\.[cm]?[jt]sx?$/;
 // Written by the build itself (service worker output, see .gitignore): never a reason to rebuild.
 const BUILD_OUTPUT = /[\\/]public[\\/](sw\.js(\.map)?|swe-worker-[^\\/]*)$/;
@@ -30,13 +37,22 @@ function newestMtime(p) {
   return newest;
 }
 
-/** Why a build is needed, or null when .next/BUILD_ID is newer than every source. */
+function newestSource(root, files = SOURCE_FILES) {
+  return Math.max(...[...SOURCE_DIRS, ...files].map((p) => newestMtime(path.join(root, p))));
+}
+
+/** Why `next build` is needed, or null when .next/BUILD_ID is newer than every source. */
 export function buildReason(root) {
   const id = path.join(root, '.next', 'BUILD_ID');
   if (!existsSync(id)) return 'no build yet';
-  const built = statSync(id).mtimeMs;
-  const newest = Math.max(...[...SOURCE_DIRS, ...SOURCE_FILES].map((p) => newestMtime(path.join(root, p))));
-  return newest > built ? 'sources changed since the last build' : null;
+  return newestSource(root) > statSync(id).mtimeMs ? 'sources changed since the last build' : null;
+}
+
+/** Why the server bundle is needed, or null when it is newer than every source. */
+export function bundleReason(root) {
+  const bundle = path.join(root, SERVER_BUNDLE);
+  if (!existsSync(bundle)) return 'no server bundle yet';
+  return newestSource(root, [...SOURCE_FILES, ...BUNDLE_SOURCE_FILES]) > statSync(bundle).mtimeMs ? 'sources changed since the last bundle' : null;
 }
 
 function run(cmd, args, cwd) {
@@ -72,21 +88,51 @@ async function withLock(root, fn) {
   }
 }
 
-/** Builds when needed; resolves when .next/ is up to date, rejects when the build fails. */
-export async function buildIfNeeded(root = process.cwd()) {
-  if (buildReason(root) === null) return false;
+/**
+ * The production server, bundled: our code (the `@/` alias resolved) in one ES module, every
+ * package (Next.js, React, the database drivers) left to node_modules at run time.
+ */
+async function bundleServer(root) {
+  const { build } = await import('esbuild');
+  const result = await build({
+    absWorkingDir: root,
+    entryPoints: ['src/server/node/main.ts'],
+    outfile: SERVER_BUNDLE,
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    packages: 'external',
+    tsconfig: 'tsconfig.json',
+    metafile: true,
+    logLevel: 'warning',
+  });
+  const packaged = Object.keys(result.metafile.inputs).filter((p) => p.includes('node_modules'));
+  if (packaged.length > 0) throw new Error(`the server bundle must not contain packages: ${packaged.join(', ')}`);
+}
+
+/** Builds when needed (both outputs with `force`); resolves once .next/ is up to date, rejects when a build fails. */
+export async function buildIfNeeded(root = process.cwd(), { force = false } = {}) {
+  if (!force && buildReason(root) === null && bundleReason(root) === null) return false;
   return withLock(root, async () => {
-    const reason = buildReason(root); // another caller may have built while we waited
-    if (reason === null) return false;
-    console.warn(`fieldsync: building (${reason}) ...`);
-    const nextBin = createRequire(path.join(root, 'package.json')).resolve('next/dist/bin/next');
-    await run(process.execPath, [nextBin, 'build'], root);
-    return true;
+    // Another caller may have built while we waited.
+    const reason = force ? 'forced' : buildReason(root);
+    if (reason !== null) {
+      console.warn(`fieldsync: building (${reason}) ...`);
+      const nextBin = createRequire(path.join(root, 'package.json')).resolve('next/dist/bin/next');
+      await run(process.execPath, [nextBin, 'build'], root);
+    }
+    const bundle = force ? 'forced' : bundleReason(root);
+    if (bundle !== null) {
+      console.warn(`fieldsync: bundling the server (${bundle}) ...`);
+      await bundleServer(root);
+    }
+    return reason !== null || bundle !== null;
   });
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  buildIfNeeded(process.cwd()).catch((e) => {
+  buildIfNeeded(process.cwd(), { force: process.argv.includes('--force') }).catch((e) => {
     console.error(e instanceof Error ? e.message : e);
     process.exit(1);
   });

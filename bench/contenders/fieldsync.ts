@@ -1,7 +1,9 @@
-// The Fieldsync contender: the built Next.js app (`next start`) as a child process, over a
-// fresh PostgreSQL database or a fresh embedded PGlite folder, driven over HTTP exactly as
-// the device engine drives it (PROTOCOL.md): login, push batches of 100, paged pulls.
-import { existsSync, mkdtempSync } from 'node:fs';
+// The Fieldsync contender: the built app as a child process, started as `npm start` starts it
+// (scripts/server-command.mjs: the API on Node's http server, the UI by Next.js; `next start`
+// for a checkout built before that), over a fresh PostgreSQL database or a fresh embedded
+// PGlite folder, driven over HTTP exactly as the device engine drives it (PROTOCOL.md): login,
+// push batches of 100, paged pulls.
+import { mkdtempSync } from 'node:fs';
 import path from 'node:path';
 import pg from 'pg';
 import type { PushResponse } from '@/protocol/push';
@@ -10,6 +12,7 @@ import { CountingHttp } from '../support/counting-fetch';
 import { chunk, type BenchRecord } from '../support/data';
 import { BackendCpu, createDatabase, dropDatabase, migrateAndSeed } from '../support/postgres';
 import { type Child, freePort, startChild, waitForHttp } from '../support/processes';
+import { serverCommand } from '../../scripts/server-command.mjs';
 
 export type FieldsyncKind = 'postgres' | 'pglite';
 export const BENCH_PASSWORD = 'bench-password-1';
@@ -94,8 +97,7 @@ export class FieldsyncServer {
     this.baseUrl = `http://127.0.0.1:${port}`;
     this.child = startChild({
       name: `fieldsync-${this.kind}`,
-      command: process.execPath,
-      args: [path.join(this.root, 'node_modules/next/dist/bin/next'), 'start', '-H', '127.0.0.1', '-p', String(port)],
+      ...serverCommand(this.root, { port, hostname: '127.0.0.1' }),
       cwd: this.root,
       env,
       logFile: path.join(this.workDir, `fieldsync-${this.kind}.log`),
@@ -201,8 +203,4 @@ function addToTally(t: PushTally, res: PushResponse): void {
   }
   const f = res.failed[0];
   if (f && !t.firstFailure) t.firstFailure = `${f.code ?? '?'}: ${f.message ?? ''}`;
-}
-
-export function buildExists(root: string): boolean {
-  return existsSync(path.join(root, '.next', 'BUILD_ID'));
 }

@@ -1,6 +1,7 @@
 // For end-to-end tests: the built app, started the way `npm start` starts it (scripts/start.mjs
-// → `next start`), on a free port of 127.0.0.1, with a fresh embedded database in a temporary
-// folder (or the DATABASE_URL given). Resolves once GET /api/v1/health answers 200.
+// → the server bundle of scripts/server-command.mjs: the API on Node's http server, the UI by
+// Next.js), on a free port of 127.0.0.1, with a fresh embedded database in a temporary folder
+// (or the DATABASE_URL given). Resolves once GET /api/v1/health answers 200.
 //
 //   const server = await startServer();            // embedded PGlite, demo users
 //   await fetch(`${server.url}/api/v1/health`);
@@ -100,7 +101,7 @@ export async function startServer(opts: StartOptions = {}): Promise<StartedServe
     cwd: ROOT,
     env,
     stdio: ['ignore', 'pipe', 'pipe'],
-    detached: true, // its own process group: stop() ends next start and anything it spawned
+    detached: true, // its own process group: stop() ends the server and anything it spawned
   });
   let output = '';
   const keep = (d: Buffer) => {

@@ -1,16 +1,16 @@
 // The client address that login failures are counted against.
 //
-// Next.js 16 route handlers get a Web Request with no socket and no `request.ip` (removed in
-// Next 15). `next start` fills `x-forwarded-for` with the socket's address, but only when the
-// request did not bring one (base-server.js: `headers['x-forwarded-for'] ??= socket.remoteAddress`),
-// so the header is the only source there is, and a client talking straight to Next can write it.
-// Hence:
+// Handlers get a Web Request with no socket (as Next.js 16 route handlers do: `request.ip` was
+// removed in Next 15). The server fills `x-forwarded-for` with the socket's address, but only
+// when the request did not bring one (node/node-request.ts, as `next start` did in base-server.js:
+// `headers['x-forwarded-for'] ??= socket.remoteAddress`), so the header is the only source there
+// is, and a client talking straight to the server can write it. Hence:
 // - trustProxy (FIELDSYNC_TRUST_PROXY=1, behind a proxy you run that SETS the header from the
 //   connection, e.g. nginx `proxy_set_header X-Forwarded-For $remote_addr`): the first hop.
-// - otherwise: the LAST hop, which is what Next wrote from the socket, or what the nearest proxy
-//   appended. A client can still forge it when it talks to Next directly; that only moves it to
-//   another per-address bucket, never around the per-account limit. `x-real-ip` is never read:
-//   Next does not set it, so it is always the client's own claim.
+// - otherwise: the LAST hop, which is what the server wrote from the socket, or what the nearest
+//   proxy appended. A client can still forge it when it talks to the server directly; that only
+//   moves it to another per-address bucket, never around the per-account limit. `x-real-ip` is
+//   never read: the server does not set it, so it is always the client's own claim.
 // Anything that is not an IP address counts as 'unknown' (one shared bucket).
 import { isIP } from 'node:net';
 
