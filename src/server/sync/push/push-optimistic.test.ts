@@ -5,7 +5,7 @@ import { createApi } from '../../api';
 import { type Database, rows } from '../../db/database';
 import { isRetryableTransactionError } from '../../db/errors';
 import { testDatabases } from '../../db/test-databases';
-import { type PushKit, change, countRows, pushKit, storedRecord } from './push-test-kit';
+import { type PushKit, change, countRows, pushKit, storedRecord, watchedDatabase } from './push-test-kit';
 
 // A push first reads without locks and writes in one statement. These tests make another
 // writer land exactly between that read and that write (by holding the write back until the
@@ -15,31 +15,13 @@ import { type PushKit, change, countRows, pushKit, storedRecord } from './push-t
 /** The database with a hook that runs before the first write statement of a push. */
 function interceptedDatabase(database: Database, beforeWrite: () => Promise<void>): { database: Database; writes: () => number } {
   let writes = 0;
-  let fired = false;
-  const isWrite = (q: unknown) => JSON.stringify(q).includes('fieldsync_expect_rows');
-  const wrap = <T extends object>(target: T): T =>
-    new Proxy(target, {
-      get(t, prop, receiver) {
-        const v: unknown = Reflect.get(t, prop, receiver);
-        if (typeof v !== 'function') return v;
-        const fn = v as (...args: unknown[]) => unknown;
-        if (prop === 'transaction')
-          return (body: (tx: object) => Promise<unknown>, config?: unknown) => fn.call(t, (tx: object) => body(wrap(tx)), config);
-        if (prop === 'execute')
-          return async (q: unknown) => {
-            if (isWrite(q)) {
-              writes++;
-              if (!fired) {
-                fired = true;
-                await beforeWrite();
-              }
-            }
-            return fn.call(t, q);
-          };
-        return fn.bind(t);
-      },
-    });
-  return { database: { ...database, db: wrap(database.db) }, writes: () => writes };
+  const watched = watchedDatabase(database, {
+    beforeExecute: async (query) => {
+      if (!JSON.stringify(query).includes('fieldsync_expect_rows')) return;
+      if (++writes === 1) await beforeWrite();
+    },
+  });
+  return { database: watched, writes: () => writes };
 }
 
 describe.each(testDatabases())('an optimistic push that loses a race on $name', (factory) => {

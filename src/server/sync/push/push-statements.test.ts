@@ -3,35 +3,18 @@ import type { PushResponse } from '@/protocol/push';
 import { createApi } from '../../api';
 import type { Database } from '../../db/database';
 import { testDatabases } from '../../db/test-databases';
-import { type PushKit, change, pushKit } from './push-test-kit';
+import { type PushKit, change, pushKit, watchedDatabase } from './push-test-kit';
 
 // The batch path is set-based: a batch costs the same handful of SQL statements whether it
 // holds 1 change or 100. Statements are counted by wrapping the database handle the API uses:
 // every query a handler runs (raw SQL or the query builder) and the BEGIN/COMMIT of a transaction.
-const QUERY_METHODS = new Set(['execute', 'select', 'selectDistinct', 'insert', 'update', 'delete', 'with', '$count']);
-
 function countingDatabase(database: Database): { database: Database; count: () => number } {
   let n = 0;
-  const wrap = <T extends object>(target: T): T =>
-    new Proxy(target, {
-      get(t, prop, receiver) {
-        const v: unknown = Reflect.get(t, prop, receiver);
-        if (typeof v !== 'function') return v;
-        const fn = v as (...args: unknown[]) => unknown;
-        if (prop === 'transaction')
-          return (body: (tx: object) => Promise<unknown>, config?: unknown) => {
-            n += 2; // BEGIN and COMMIT
-            return fn.call(t, (tx: object) => body(wrap(tx)), config);
-          };
-        if (typeof prop === 'string' && QUERY_METHODS.has(prop))
-          return (...args: unknown[]) => {
-            n += 1;
-            return fn.apply(t, args);
-          };
-        return fn.bind(t);
-      },
-    });
-  return { database: { ...database, db: wrap(database.db) }, count: () => n };
+  const watched = watchedDatabase(database, {
+    onTransaction: () => void (n += 2), // BEGIN and COMMIT
+    onQuery: () => void (n += 1),
+  });
+  return { database: watched, count: () => n };
 }
 
 describe.each(testDatabases())('push statement count on $name', (factory) => {

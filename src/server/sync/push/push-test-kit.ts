@@ -107,3 +107,38 @@ export async function countRows(database: Database, table: 'records' | 'sync_cha
   const [r] = await rows<{ n: number }>(database.db, sql`select count(*)::int as n from ${sql.identifier(table)}`);
   return r?.n ?? 0;
 }
+
+export interface DatabaseWatch {
+  /** Each transaction the handler opens. */
+  onTransaction?(): void;
+  /** Each query it starts: raw SQL (`execute`) or a query builder. */
+  onQuery?(method: string): void;
+  /** Awaited before each raw SQL statement is sent. */
+  beforeExecute?(query: unknown): Promise<void>;
+}
+
+const QUERY_METHODS = new Set(['execute', 'select', 'selectDistinct', 'insert', 'update', 'delete', 'with', '$count']);
+
+/** The database with `watch` told of what a handler does with it, inside transactions too. */
+export function watchedDatabase(database: Database, watch: DatabaseWatch): Database {
+  const wrap = <T extends object>(target: T): T =>
+    new Proxy(target, {
+      get(t, prop, receiver) {
+        const v: unknown = Reflect.get(t, prop, receiver);
+        if (typeof v !== 'function') return v;
+        const fn = v as (...args: unknown[]) => unknown;
+        if (prop === 'transaction')
+          return (body: (tx: object) => Promise<unknown>, config?: unknown) => {
+            watch.onTransaction?.();
+            return fn.call(t, (tx: object) => body(wrap(tx)), config);
+          };
+        if (typeof prop !== 'string' || !QUERY_METHODS.has(prop)) return fn.bind(t);
+        return (...args: unknown[]) => {
+          watch.onQuery?.(prop);
+          if (prop !== 'execute' || !watch.beforeExecute) return fn.apply(t, args);
+          return watch.beforeExecute(args[0]).then(() => fn.apply(t, args));
+        };
+      },
+    });
+  return { ...database, db: wrap(database.db) };
+}
