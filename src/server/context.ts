@@ -3,6 +3,7 @@
 import { randomBytes } from 'node:crypto';
 import { eq } from 'drizzle-orm';
 import type { TokenSettings } from './auth/jwt';
+import { VerifiedTokens } from './auth/verified-tokens';
 import { type Clock, systemClock } from './clock';
 import type { Config } from './config';
 import type { Database } from './db/database';
@@ -48,6 +49,7 @@ export async function createContext(opts: ContextOptions): Promise<ServerContext
       issuer: config.jwtIssuer,
       audience: config.jwtAudience,
       ttlSeconds: config.tokenTtlSeconds,
+      verified: new VerifiedTokens(),
     },
     hlc: new ServerHlc(clock),
     limits: {

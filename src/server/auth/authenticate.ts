@@ -1,6 +1,6 @@
 // Who is calling: verifies the bearer token, then reads the user and the entities they may
 // see from the database on every request, so role and assignment changes apply at once.
-import { sql } from 'drizzle-orm';
+import { type SQL, sql } from 'drizzle-orm';
 import type { Role } from '@/protocol/auth';
 import type { ServerContext } from '../context';
 import { rows } from '../db/database';
@@ -40,14 +40,29 @@ export async function verifyBearer(ctx: ServerContext, request: Request): Promis
 
 /** The caller with that user id as the database has them now (401 when there is none). */
 export async function loadCaller(ctx: ServerContext, userId: string): Promise<Caller> {
-  const [user] = await rows<{ id: string; email: string; name: string; role: Role; entity_ids: string[] | null }>(
-    ctx.database.db,
-    sql`select u.id, u.email, u.name, u.role,
+  const [user] = await rows<CallerRow>(ctx.database.db, callerQuery(userId));
+  return toCaller(user);
+}
+
+export interface CallerRow {
+  id: string;
+  email: string;
+  name: string;
+  role: Role;
+  entity_ids: string[] | null;
+}
+
+/** The user and the entities they may see, as one row (none for an unknown user id). */
+export function callerQuery(userId: string): SQL {
+  return sql`select u.id, u.email, u.name, u.role,
           case when u.role = 'admin' then (select array_agg(e.id order by e.id) from entities e)
                else (select array_agg(a.entity_id order by a.entity_id) from assignments a where a.user_id = u.id)
           end as entity_ids
-        from users u where u.id = ${userId}`,
-  );
+        from users u where u.id = ${userId}`;
+}
+
+/** The caller of a loaded row; 401 when there was none. */
+export function toCaller(user: CallerRow | null | undefined): Caller {
   if (!user) throw unauthenticated('the token is invalid or expired');
   return { id: user.id, email: user.email, name: user.name, role: user.role, entityIds: user.entity_ids ?? [] };
 }

@@ -34,7 +34,7 @@ export function createHttpServer(opts: HttpServerOptions): Server {
   };
 
   async function serveApi(req: IncomingMessage, res: ServerResponse, name: ApiName, head: boolean): Promise<void> {
-    const request = toWebRequest(req, res);
+    const request = await toWebRequest(req, res);
     const acceptEncoding = request.headers.get('accept-encoding') ?? undefined;
     const write = (response: Response) => writeWebResponse(res, response, { head, acceptEncoding });
     let response: Response;

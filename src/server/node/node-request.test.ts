@@ -14,7 +14,7 @@ afterEach(async () => {
 async function serveWith(inspect: (request: Request, req: IncomingMessage, res: ServerResponse) => Promise<unknown>): Promise<string> {
   server = await listen((req, res) => {
     void (async () => {
-      const out = await inspect(toWebRequest(req, res), req, res);
+      const out = await inspect(await toWebRequest(req, res), req, res);
       res.writeHead(200, { 'content-type': 'application/json' });
       res.end(JSON.stringify(out));
     })();
@@ -71,6 +71,18 @@ describe('toWebRequest', () => {
     expect(raw).toContain(`{"text":null}`);
   });
 
+  it('hands a body of up to 512 KiB over whole, in one piece', async () => {
+    const url = await serveWith(async (r) => {
+      const reader = r.body!.getReader();
+      const sizes: number[] = [];
+      for (let x = await reader.read(); !x.done; x = await reader.read()) sizes.push(x.value.byteLength);
+      return sizes;
+    });
+    const body = Array.from({ length: 32 }, () => Buffer.alloc(16 * 1024, 'z'));
+    const res = await send(`${url}/api/x`, { method: 'POST', headers: { 'content-length': String(512 * 1024) }, body });
+    expect(json(res)).toEqual([512 * 1024]);
+  });
+
   it('streams a large body in pieces, with back-pressure, to the end', async () => {
     const url = await serveWith(async (r) => {
       let size = 0;
@@ -95,8 +107,9 @@ describe('toWebRequest', () => {
     let aborted!: (value: boolean) => void;
     const wasAborted = new Promise<boolean>((resolve) => (aborted = resolve));
     server = await listen((req, res) => {
-      const request = toWebRequest(req, res);
-      request.signal.addEventListener('abort', () => aborted(true));
+      void toWebRequest(req, res).then((request) =>
+          request.signal.addEventListener('abort', () => aborted(true)),
+      );
       setTimeout(() => aborted(false), 5_000).unref();
     });
     const client = http.request(`${server.url}/api/x`, { agent: false });
@@ -110,8 +123,10 @@ describe('toWebRequest', () => {
   it('does not abort the signal of a request that was answered', async () => {
     const signals: AbortSignal[] = [];
     server = await listen((req, res) => {
-      signals.push(toWebRequest(req, res).signal);
-      res.end('ok');
+      void toWebRequest(req, res).then((request) => {
+        signals.push(request.signal);
+        res.end('ok');
+      });
     });
     await send(`${server.url}/api/x`);
     await new Promise((resolve) => setTimeout(resolve, 50));
@@ -120,7 +135,7 @@ describe('toWebRequest', () => {
 
   it('discards a body the handler left unread, so the kept-alive connection serves the next request', async () => {
     server = await listen((req, res) => {
-      toWebRequest(req, res); // never reads the body, like a 401 before parsing
+      void toWebRequest(req, res); // never reads the body, like a 401 before parsing
       res.writeHead(401, { 'content-type': 'application/json' });
       res.end('{}');
     });

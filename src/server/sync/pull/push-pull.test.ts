@@ -154,6 +154,9 @@ describe.each(testDatabases())('push, then pull, on $name', (factory) => {
         const r = await pullPage(server, tokens[name], { cursor: f.cursor, limit: 1 + Math.floor(Math.random() * 20), settle: false });
         expect(r.status).toBe(200);
         apply(f, r.body);
+        // A real device waits between pulls; without a macrotask here the in-process pullers
+        // (PGlite answers through microtasks only) would starve the pushers' retry timers.
+        await new Promise((resolve) => setTimeout(resolve, 0));
       }
     };
     const followers = { ana: follower(), ben: follower(), cora: follower() };

@@ -6,6 +6,7 @@
 // sends both statements in one round trip.
 import { type SQL, sql } from 'drizzle-orm';
 import type { RecordState } from '@/core/apply-change';
+import { type CallerRow, type Caller, callerQuery, toCaller } from '../../auth/authenticate';
 import { type DatabaseKind, type Executor, rows } from '../../db/database';
 import { RECORD_COLUMNS, type RecordRow } from '../record-row';
 import { lockRecords, lockStatement, uuidArrayParam } from './lock-records';
@@ -25,6 +26,24 @@ export interface LoadedBatch {
 export async function loadBatch(tx: Executor, recordIds: readonly string[], changeIds: readonly string[]): Promise<LoadedBatch> {
   const [row] = await rows<LoadRow>(tx, loadStatement(uuidArrayParam(recordIds), uuidArrayParam(changeIds)));
   return toLoaded(row);
+}
+
+/**
+ * The caller (user and entities, as authenticate.ts reads them) and the batch, in one
+ * statement: a push's first read. 401 when the user no longer exists.
+ */
+export async function loadCallerAndBatch(
+  db: Executor,
+  userId: string,
+  recordIds: readonly string[],
+  changeIds: readonly string[],
+): Promise<{ caller: Caller; loaded: LoadedBatch }> {
+  const [row] = await rows<LoadRow & { caller: CallerRow | null }>(
+    db,
+    sql`select b.*, (select row_to_json(c) from (${callerQuery(userId)}) c) as caller
+        from (${loadStatement(uuidArrayParam(recordIds), uuidArrayParam(changeIds))}) b`,
+  );
+  return { caller: toCaller(row?.caller), loaded: toLoaded(row) };
 }
 
 /**

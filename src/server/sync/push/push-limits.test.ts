@@ -145,6 +145,36 @@ describe.each(testDatabases())('push rate limit on $name', (factory) => {
   });
 });
 
+describe.each(testDatabases())('push by a user who no longer exists on $name', (factory) => {
+  it('answers 401 with a token still valid, for a good batch, a bad body, and over the rate limit, and applies nothing', async () => {
+    const database = await factory.create();
+    try {
+      const kit = await pushKit(database, { syncRequestsPerMinute: 2 });
+      const ctx = kit.server.ctx;
+      const [gone] = await rows<{ id: string }>(
+        database.db,
+        sql`insert into users (email, name, role, password_hash) values ('gone@demo.fieldsync', 'Gone', 'field_worker', 'x') returning id`,
+      );
+      const { token } = await signToken(ctx.tokens, { id: gone!.id, role: 'field_worker' }, ctx.clock.now());
+      await database.db.execute(sql`delete from users where id = ${gone!.id}`);
+      const api = createApi(ctx);
+      const post = async (body: string) => {
+        const res = await api.syncPush(
+          new Request('http://test/api/v1/sync/batch', { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body }),
+        );
+        return [res.status, ((await res.json()) as { error: { code: string } }).error.code];
+      };
+      const c = change();
+      // The third request is over the budget of 2.
+      for (const body of [JSON.stringify({ deviceId: 'dev_test', changes: [c] }), 'not json', JSON.stringify({ deviceId: 'dev_test', changes: [c] })])
+        expect(await post(body)).toEqual([401, 'UNAUTHENTICATED']);
+      expect(await storedRecord(database, c.recordId)).toBeUndefined();
+    } finally {
+      await database.close();
+    }
+  });
+});
+
 describe('push with the database unreachable', () => {
   it('answers 503 UNAVAILABLE with Retry-After', async () => {
     const database = await openDatabase({ url: 'postgres://postgres@127.0.0.1:1/none', poolSize: 1 });

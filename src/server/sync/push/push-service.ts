@@ -13,7 +13,7 @@ import type { Caller } from '../../auth/authenticate';
 import type { ServerContext } from '../../context';
 import type { Executor } from '../../db/database';
 import { toPushResponse } from './change-results';
-import { type LoadedBatch, loadBatch, lockAndLoad } from './load-batch';
+import { type LoadedBatch, loadCallerAndBatch, lockAndLoad } from './load-batch';
 import type { ParsedBatch } from './parse-batch';
 import { type BatchPlan, batchKeys, planBatch } from './plan-batch';
 import { DEFAULT_RETRY, type RetryOptions, withRetries } from './with-retries';
@@ -21,24 +21,31 @@ import { writeBatch } from './write-batch';
 
 export async function pushBatch(
   ctx: ServerContext,
-  caller: Caller,
+  userId: string,
   batch: ParsedBatch,
   retry: RetryOptions = DEFAULT_RETRY,
 ): Promise<PushResponse> {
   const { recordIds, changeIds } = batchKeys(batch.items);
   const { db, kind } = ctx.database;
+  // Read with the first try's records, so a push costs one read; kept for the retries.
+  let caller: Caller | undefined;
 
-  const apply = async (ex: Executor, loaded: LoadedBatch): Promise<BatchPlan> => {
+  const apply = async (ex: Executor, loaded: LoadedBatch, caller: Caller): Promise<BatchPlan> => {
     const meta = { userId: caller.id, deviceId: batch.deviceId, now: ctx.clock.now() };
     const decided = planBatch({ ...meta, items: batch.items, entityIds: caller.entityIds, ...loaded });
     await writeBatch(ex, decided, meta);
     return decided;
   };
   const plan = await withRetries(
-    (attempt) =>
-      attempt === 1
-        ? loadBatch(db, recordIds, changeIds).then((loaded) => apply(db, loaded))
-        : db.transaction(async (tx) => apply(tx, await lockAndLoad(tx, kind, recordIds, changeIds))),
+    async () => {
+      if (caller === undefined) {
+        const first = await loadCallerAndBatch(db, userId, recordIds, changeIds);
+        caller = first.caller;
+        return apply(db, first.loaded, caller);
+      }
+      const known = caller;
+      return db.transaction(async (tx) => apply(tx, await lockAndLoad(tx, kind, recordIds, changeIds), known));
+    },
     retry,
   );
   // The server's clock moves past every stamp it stored, so serverHlc is later than all of them.
