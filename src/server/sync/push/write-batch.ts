@@ -4,7 +4,7 @@
 // its own row counts (fieldsync_expect_rows, migration 0003): if another writer got to one of
 // the batch's records or change ids after the batch read them, it aborts as a serialization
 // failure (40001) and leaves nothing, so it is safe without a transaction around it.
-import { sql } from 'drizzle-orm';
+import { type SQL, sql } from 'drizzle-orm';
 import { type Executor, rows } from '../../db/database';
 import { storedResult } from './change-results';
 import type { BatchPlan } from './plan-batch';
@@ -40,53 +40,67 @@ export async function writeBatch(tx: Executor, plan: BatchPlan, meta: WriteMeta)
   }));
   const log = plan.log.map((l) => ({ change_id: l.changeId, record_id: l.recordId, original_hlc: l.originalHlc, result: storedResult(l.result) }));
 
-  await rows(
-    tx,
-    sql`with
-      w as (
+  // Only the parts this batch needs: planning the statement is a good part of its cost.
+  const inserts = records.some((r) => r.previous_version === null);
+  const updates = records.some((r) => r.previous_version !== null);
+  const parts: SQL[] = [];
+  const counted: SQL[] = [];
+  if (records.length > 0)
+    parts.push(sql`w as (
         select * from jsonb_to_recordset(${JSON.stringify(records)}::jsonb) as x(
           id uuid, type text, entity_id uuid, version int, data jsonb, deleted boolean, hlc text,
           updated_by uuid, device_id text, previous_version int)
-      ),
-      ins as (
+      )`);
+  if (inserts) {
+    parts.push(sql`ins as (
         insert into records (id, type, entity_id, version, data, deleted, hlc, updated_by, device_id)
         select id, type, entity_id, version, data, deleted, hlc, updated_by, device_id
         from w where previous_version is null order by id
         on conflict (id) do nothing
         returning 1
-      ),
-      upd as (
+      )`);
+    counted.push(sql`(select count(*) from ins)::int`);
+  }
+  if (updates) {
+    parts.push(sql`upd as (
         update records r
         set version = w.version, data = w.data, deleted = w.deleted, hlc = w.hlc,
             updated_by = w.updated_by, device_id = w.device_id
         from w
         where r.id = w.id and w.previous_version is not null and r.version = w.previous_version
         returning 1
-      ),
-      con as (
+      )`);
+    counted.push(sql`(select count(*) from upd)::int`);
+  }
+  if (conflicts.length > 0)
+    parts.push(sql`con as (
         insert into sync_conflicts (change_id, record_id, entity_id, type, resolution, winner, loser, clamped_from)
         select change_id, record_id, entity_id, type, resolution, winner, loser, clamped_from
         from jsonb_to_recordset(${JSON.stringify(conflicts)}::jsonb) as x(
           change_id uuid, record_id uuid, entity_id uuid, type text, resolution text, winner jsonb, loser jsonb, clamped_from text)
         returning 1
-      ),
-      logged as (
+      )`);
+  if (log.length > 0) {
+    parts.push(sql`logged as (
         insert into sync_changes (change_id, user_id, device_id, record_id, original_hlc, result)
         select change_id, ${meta.userId}::uuid, ${meta.deviceId}, record_id, original_hlc, result
         from jsonb_to_recordset(${JSON.stringify(log)}::jsonb) as x(change_id uuid, record_id uuid, original_hlc text, result jsonb)
         order by change_id
         on conflict (change_id) do nothing
         returning 1
-      ),
-      activity as (
+      )`);
+    counted.push(sql`(select count(*) from logged)::int`);
+  }
+  parts.push(sql`activity as (
         insert into sync_activity (user_id, last_push_at) values (${meta.userId}::uuid, ${new Date(meta.now).toISOString()}::timestamptz)
         on conflict (user_id) do update set last_push_at = excluded.last_push_at
         returning 1
-      )
-      select fieldsync_expect_rows(
-               (select count(*) from ins)::int + (select count(*) from upd)::int + (select count(*) from logged)::int,
-               ${records.length + log.length}) as written,
-             (select count(*) from con)::int as conflicts,
-             (select count(*) from activity)::int as activity`,
+      )`);
+  counted.push(sql`0`);
+  // Data-modifying CTEs run to completion whether or not they are read.
+  await rows(
+    tx,
+    sql`with ${sql.join(parts, sql`, `)}
+      select fieldsync_expect_rows(${sql.join(counted, sql` + `)}, ${records.length + log.length}) as written`,
   );
 }
