@@ -1,9 +1,9 @@
 // Reads, in one statement, what a batch needs to be decided: the records it names (and the
 // assessments and parents its data refers to) and the idempotency-log entries of its change
-// ids. loadBatch reads without locks (the optimistic first try); lockAndLoad first takes the
-// batch's record locks and then reads, row-locking the records that exist, so a writer that
-// took no advisory lock cannot change them before the batch commits. On PostgreSQL lockAndLoad
-// sends both statements in one round trip.
+// ids. loadCallerAndBatch reads them without locks, with the caller (a push's first try);
+// lockAndLoad first takes the batch's record locks and then reads, row-locking the records that
+// exist, so a writer that took no advisory lock cannot change them before the batch commits.
+// On PostgreSQL lockAndLoad sends both statements in one round trip.
 import { type SQL, sql } from 'drizzle-orm';
 import type { RecordState } from '@/core/apply-change';
 import { type CallerRow, type Caller, callerQuery, toCaller } from '../../auth/authenticate';
@@ -21,11 +21,6 @@ interface LoadRow {
 export interface LoadedBatch {
   readonly records: Map<string, RecordState>;
   readonly seen: Map<string, SeenChange>;
-}
-
-export async function loadBatch(tx: Executor, recordIds: readonly string[], changeIds: readonly string[]): Promise<LoadedBatch> {
-  const [row] = await rows<LoadRow>(tx, loadStatement(uuidArrayParam(recordIds), uuidArrayParam(changeIds)));
-  return toLoaded(row);
 }
 
 /**

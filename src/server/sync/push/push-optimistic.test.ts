@@ -1,7 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PushResponse } from '@/protocol/push';
-import { createApi } from '../../api';
 import { type Database, rows } from '../../db/database';
 import { isRetryableTransactionError } from '../../db/errors';
 import { testDatabases } from '../../db/test-databases';
@@ -37,16 +36,8 @@ describe.each(testDatabases())('an optimistic push that loses a race on $name', 
 
   async function pushIntercepted(changes: unknown[], beforeWrite: () => Promise<void>): Promise<{ res: PushResponse; writes: number }> {
     const intercepted = interceptedDatabase(database, beforeWrite);
-    const api = createApi({ ...kit.server.ctx, database: intercepted.database });
-    const response = await api.syncPush(
-      new Request('http://test/api/v1/sync/batch', {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', authorization: `Bearer ${await kit.token('ana')}` },
-        body: JSON.stringify({ deviceId: 'dev_slow', changes }),
-      }),
-    );
-    expect(response.status).toBe(200);
-    return { res: (await response.json()) as PushResponse, writes: intercepted.writes() };
+    const res = await kit.pushWith(intercepted.database, changes, 'dev_slow');
+    return { res, writes: intercepted.writes() };
   }
 
   it('an update whose record moved on after the read is decided again against the new version, as a conflict', async () => {

@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PushResponse } from '@/protocol/push';
-import { createApi } from '../../api';
 import type { Database } from '../../db/database';
 import { testDatabases } from '../../db/test-databases';
 import { type PushKit, change, pushKit, watchedDatabase } from './push-test-kit';
@@ -30,16 +29,8 @@ describe.each(testDatabases())('push statement count on $name', (factory) => {
 
   async function countedPush(changes: unknown[]): Promise<{ statements: number; res: PushResponse }> {
     const counted = countingDatabase(database);
-    const api = createApi({ ...kit.server.ctx, database: counted.database });
-    const response = await api.syncPush(
-      new Request('http://test/api/v1/sync/batch', {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', authorization: `Bearer ${await kit.token('ana')}` },
-        body: JSON.stringify({ deviceId: 'dev_count', changes }),
-      }),
-    );
-    expect(response.status).toBe(200);
-    return { statements: counted.count(), res: (await response.json()) as PushResponse };
+    const res = await kit.pushWith(counted.database, changes, 'dev_count');
+    return { statements: counted.count(), res };
   }
 
   it('a batch of 100 creates, or of 100 mixed updates, conflicts and responses, costs the same few statements as a batch of 1', async () => {

@@ -7,7 +7,9 @@ import { formatHlc } from '@/core/hlc';
 import type { Config } from '../../config';
 import { type Database, rows } from '../../db/database';
 import { DEMO_ENTITIES } from '../../seed/demo';
+import { type Api, createApi } from '../../api';
 import { type TestServer, createTestServer } from '../../test-server';
+import { RECORD_COLUMNS, type RecordRow } from '../record-row';
 
 export const NORTH = DEMO_ENTITIES.campNorth.id;
 export const SOUTH = DEMO_ENTITIES.campSouth.id;
@@ -25,6 +27,8 @@ export interface PushKit {
   post(user: DemoUser, body: unknown, headers?: Record<string, string>): Promise<{ status: number; body: unknown; headers: Headers }>;
   /** A push that must answer 200. */
   push(user: DemoUser, changes: unknown[], deviceId?: string): Promise<PushResponse>;
+  /** A push by ana that must answer 200, through the API on another handle of the database (watchedDatabase). */
+  pushWith(database: Database, changes: unknown[], deviceId: string): Promise<PushResponse>;
   /** A stamp `offsetMs` from the server's clock. */
   stamp(offsetMs?: number, counter?: number, node?: string): string;
 }
@@ -37,8 +41,8 @@ export async function pushKit(database: Database, config: Partial<Config> = {}):
     if (!t) tokens.set(user, (t = server.token(`${user}@demo.fieldsync`)));
     return t;
   };
-  const post: PushKit['post'] = async (user, body, headers = {}) => {
-    const res = await server.api.syncPush(
+  const postTo = async (api: Api, user: DemoUser, body: unknown, headers: Record<string, string> = {}) => {
+    const res = await api.syncPush(
       new Request('http://test/api/v1/sync/batch', {
         method: 'POST',
         headers: { 'content-type': 'application/json', authorization: `Bearer ${await token(user)}`, ...headers },
@@ -46,6 +50,11 @@ export async function pushKit(database: Database, config: Partial<Config> = {}):
       }),
     );
     return { status: res.status, body: await res.json(), headers: res.headers };
+  };
+  const post: PushKit['post'] = (user, body, headers) => postTo(server.api, user, body, headers);
+  const ok = (res: { status: number; body: unknown }): PushResponse => {
+    if (res.status !== 200) throw new Error(`push answered ${res.status}: ${JSON.stringify(res.body)}`);
+    return res.body as PushResponse;
   };
   return {
     server,
@@ -57,11 +66,8 @@ export async function pushKit(database: Database, config: Partial<Config> = {}):
       return u.id;
     },
     post,
-    push: async (user, changes, deviceId = 'dev_test') => {
-      const res = await post(user, { deviceId, changes });
-      if (res.status !== 200) throw new Error(`push answered ${res.status}: ${JSON.stringify(res.body)}`);
-      return res.body as PushResponse;
-    },
+    push: async (user, changes, deviceId = 'dev_test') => ok(await post(user, { deviceId, changes })),
+    pushWith: async (other, changes, deviceId) => ok(await postTo(createApi({ ...server.ctx, database: other }), 'ana', { deviceId, changes })),
     stamp: (offsetMs = 0, counter = 0, node = 'dev_test') => formatHlc({ ms: server.clock.now() + offsetMs, counter, node }),
   };
 }
@@ -83,23 +89,9 @@ export function change(over: Partial<ChangeInput> & Record<string, unknown> = {}
 
 export const newId = (): string => uuidv7();
 
-export interface StoredRecord {
-  id: string;
-  type: string;
-  entity_id: string;
-  version: number;
-  data: Record<string, unknown>;
-  deleted: boolean;
-  hlc: string;
-  updated_by: string;
-  device_id: string;
-}
-
-export async function storedRecord(database: Database, id: string): Promise<StoredRecord | undefined> {
-  const [r] = await rows<StoredRecord>(
-    database.db,
-    sql`select id, type, entity_id, version, data, deleted, hlc, updated_by, device_id from records where id = ${id}`,
-  );
+/** The record as stored now, or undefined. */
+export async function storedRecord(database: Database, id: string): Promise<RecordRow | undefined> {
+  const [r] = await rows<RecordRow>(database.db, sql`select ${sql.raw(RECORD_COLUMNS)} from records where id = ${id}`);
   return r;
 }
 
