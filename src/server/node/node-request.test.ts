@@ -103,13 +103,28 @@ describe('toWebRequest', () => {
     expect(res.chunks).toBeGreaterThan(1);
   });
 
+  it('gives up on a small body whose client goes away before sending all of it', async () => {
+    let settled!: (value: string) => void;
+    const outcome = new Promise<string>((resolve) => (settled = resolve));
+    server = await listen((req, res) => {
+      toWebRequest(req, res).then(
+        () => settled('resolved'),
+        () => settled('rejected'),
+      );
+    });
+    const client = http.request(`${server.url}/api/x`, { method: 'POST', agent: false, headers: { 'content-length': '1000' } });
+    client.on('error', () => {});
+    client.write('x'.repeat(100));
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    client.destroy();
+    expect(await outcome).toBe('rejected');
+  });
+
   it('aborts the signal when the client goes away before the answer', async () => {
     let aborted!: (value: boolean) => void;
     const wasAborted = new Promise<boolean>((resolve) => (aborted = resolve));
     server = await listen((req, res) => {
-      void toWebRequest(req, res).then((request) =>
-          request.signal.addEventListener('abort', () => aborted(true)),
-      );
+      void toWebRequest(req, res).then((request) => request.signal.addEventListener('abort', () => aborted(true)));
       setTimeout(() => aborted(false), 5_000).unref();
     });
     const client = http.request(`${server.url}/api/x`, { agent: false });

@@ -24,6 +24,7 @@ function readAll(req: IncomingMessage): Promise<Buffer> {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.once('end', () => resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks)));
+    // Also how a client gone before the end of its body shows ('aborted'): no 'end' will come.
     req.once('error', reject);
   });
 }
