@@ -46,6 +46,30 @@ async function queue(page: Page): Promise<string[]> {
   return page.getByTestId('queue-item').evaluateAll((items) => items.map((i) => `${i.getAttribute('data-record-id')}:${i.getAttribute('data-status')}`));
 }
 
+/**
+ * Ana and Ben, each on a device of their own, both hold the synced assessment `original` of Camp
+ * South; both go offline, and Ana edits its title first, then Ben (so Ben's stamp is later).
+ */
+async function twoOfflineEdits(browser: Browser, url: string, original: string, anaTitle: string, benTitle: string) {
+  const anaDevice = await newDevice(browser, url);
+  const benDevice = await newDevice(browser, url);
+  const ana = await anaDevice.newPage();
+  const ben = await benDevice.newPage();
+  await Promise.all([signIn(ana, 'ana@demo.fieldsync'), signIn(ben, 'ben@demo.fieldsync')]);
+  await openEntity(ana, CAMP_SOUTH);
+  await createAssessment(ana, original);
+  await expect.poll(() => assessmentItem(ana, original).getAttribute('data-status'), { timeout: 15_000 }).toBe('synced');
+  await openEntity(ben, CAMP_SOUTH);
+  await ben.getByTestId('sync-now').click();
+  await assessmentItem(ben, original).waitFor();
+
+  await Promise.all([anaDevice.setOffline(true), benDevice.setOffline(true)]);
+  await editTitle(ana, original, anaTitle);
+  await ana.waitForTimeout(50);
+  await editTitle(ben, original, benTitle);
+  return { anaDevice, benDevice, ana, ben };
+}
+
 describe('the field app in a browser', () => {
   let server: StartedServer;
   let browser: Browser;
@@ -216,27 +240,11 @@ describe('the field app in a browser', () => {
   });
 
   it('the later edit wins, the other device shows its edit lost, and the coordinator restores it', async () => {
-    const anaDevice = await newDevice(browser, server.url);
-    const benDevice = await newDevice(browser, server.url);
-    const ana = await anaDevice.newPage();
-    const ben = await benDevice.newPage();
-    await Promise.all([signIn(ana, 'ana@demo.fieldsync'), signIn(ben, 'ben@demo.fieldsync')]);
-
     const original = 'Borehole 4 status';
-    await openEntity(ana, CAMP_SOUTH);
-    await createAssessment(ana, original);
-    await expect.poll(() => assessmentItem(ana, original).getAttribute('data-status'), { timeout: 15_000 }).toBe('synced');
-    await openEntity(ben, CAMP_SOUTH);
-    await ben.getByTestId('sync-now').click();
-    await assessmentItem(ben, original).waitFor();
-
-    // Both offline; Ana edits first, Ben later (his stamp is later: he wins).
-    await Promise.all([anaDevice.setOffline(true), benDevice.setOffline(true)]);
     const anaTitle = 'Borehole 4: pump broken (Ana)';
     const benTitle = 'Borehole 4: pump repaired (Ben)';
-    await editTitle(ana, original, anaTitle);
-    await ana.waitForTimeout(50);
-    await editTitle(ben, original, benTitle);
+    // Both offline; Ana edits first, Ben later (his stamp is later: he wins).
+    const { anaDevice, benDevice, ana, ben } = await twoOfflineEdits(browser, server.url, original, anaTitle, benTitle);
 
     // Ben comes online first and syncs; then Ana, whose edit is based on the version Ben replaced.
     await benDevice.setOffline(false);
@@ -290,25 +298,10 @@ describe('the field app in a browser', () => {
   });
 
   it('an edit applied first and replaced by a later-stamped one shows as lost on its device, and the coordinator accepts the winner', async () => {
-    const anaDevice = await newDevice(browser, server.url);
-    const benDevice = await newDevice(browser, server.url);
-    const ana = await anaDevice.newPage();
-    const ben = await benDevice.newPage();
-    await Promise.all([signIn(ana, 'ana@demo.fieldsync'), signIn(ben, 'ben@demo.fieldsync')]);
     const original = 'Latrine block 2';
-    await openEntity(ana, CAMP_SOUTH);
-    await createAssessment(ana, original);
-    await expect.poll(() => assessmentItem(ana, original).getAttribute('data-status'), { timeout: 15_000 }).toBe('synced');
-    await openEntity(ben, CAMP_SOUTH);
-    await ben.getByTestId('sync-now').click();
-    await assessmentItem(ben, original).waitFor();
-
-    await Promise.all([anaDevice.setOffline(true), benDevice.setOffline(true)]);
     const anaTitle = 'Latrine block 2: needs cleaning (Ana)';
     const benTitle = 'Latrine block 2: cleaned (Ben)';
-    await editTitle(ana, original, anaTitle);
-    await ana.waitForTimeout(50);
-    await editTitle(ben, original, benTitle);
+    const { anaDevice, benDevice, ana, ben } = await twoOfflineEdits(browser, server.url, original, anaTitle, benTitle);
 
     // Ana first: her edit applies. Then Ben's later-stamped edit replaces it (he wins the conflict).
     await anaDevice.setOffline(false);
