@@ -23,7 +23,10 @@ export const LIMITS = { title: 200, question: 300, answer: 5000, answers: 100, r
 /** Field path → message; empty when the form may be saved. */
 export type FormErrors = Record<string, string>;
 
-export function validateAssessment(input: AssessmentData): { ok: true; data: AssessmentData } | { ok: false; errors: FormErrors } {
+/** A form's fields checked: the data to save, or the errors by field. */
+export type FormCheck<T> = { ok: true; data: T } | { ok: false; errors: FormErrors };
+
+export function validateAssessment(input: AssessmentData): FormCheck<AssessmentData> {
   const errors: FormErrors = {};
   const title = input.title.trim();
   if (!title) errors.title = 'Give the assessment a title.';
@@ -45,7 +48,7 @@ export function validateAssessment(input: AssessmentData): { ok: true; data: Ass
   return Object.keys(errors).length ? { ok: false, errors } : { ok: true, data };
 }
 
-export function validateResponse(input: ResponseData): { ok: true; data: ResponseData } | { ok: false; errors: FormErrors } {
+export function validateResponse(input: ResponseData): FormCheck<ResponseData> {
   const errors: FormErrors = {};
   const respondent = input.respondent.trim();
   const notes = input.notes.trim();

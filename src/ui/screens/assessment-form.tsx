@@ -1,8 +1,9 @@
 'use client';
 // Create or edit an assessment: a title and free-form answers (question and answer pairs).
 // Checked before saving (forms.ts); a save writes to the device at once, online or not.
-import { type FormEvent, useId, useRef, useState } from 'react';
-import { type Answer, type AssessmentData, type FormErrors, validateAssessment } from '../forms';
+import { useId, useState } from 'react';
+import { type Answer, type AssessmentData, validateAssessment } from '../forms';
+import { useCheckedSubmit } from '../hooks/use-checked-submit';
 
 export interface AssessmentFormProps {
   readonly heading: string;
@@ -16,37 +17,16 @@ const blank = (): Answer => ({ question: '', answer: '' });
 export function AssessmentForm({ heading, initial, onSave, onCancel }: AssessmentFormProps) {
   const [title, setTitle] = useState(initial.title);
   const [answers, setAnswers] = useState<Answer[]>(initial.answers.length ? [...initial.answers] : [blank()]);
-  const [errors, setErrors] = useState<FormErrors>({});
-  const [busy, setBusy] = useState(false);
-  const formRef = useRef<HTMLFormElement>(null);
+  const { errors, busy, formRef, onSubmit } = useCheckedSubmit(() => validateAssessment({ title, answers }), onSave);
   const id = useId();
 
   function setAnswer(i: number, patch: Partial<Answer>) {
     setAnswers((list) => list.map((a, j) => (j === i ? { ...a, ...patch } : a)));
   }
 
-  async function submit(e: FormEvent) {
-    e.preventDefault();
-    const result = validateAssessment({ title, answers });
-    if (!result.ok) {
-      setErrors(result.errors);
-      // Focus the first field in error, so keyboard and screen reader users land on it.
-      requestAnimationFrame(() => formRef.current?.querySelector<HTMLElement>('[aria-invalid="true"]')?.focus());
-      return;
-    }
-    setErrors({});
-    setBusy(true);
-    try {
-      await onSave(result.data);
-    } catch (err) {
-      setErrors({ form: err instanceof Error ? err.message : String(err) });
-      setBusy(false);
-    }
-  }
-
   const err = (key: string) => errors[key];
   return (
-    <form ref={formRef} className="section" onSubmit={(e) => void submit(e)} noValidate aria-labelledby={`${id}-h`}>
+    <form ref={formRef} className="section" onSubmit={onSubmit} noValidate aria-labelledby={`${id}-h`}>
       <h1 id={`${id}-h`}>{heading}</h1>
       <div className="field">
         <label htmlFor={`${id}-title`}>Title</label>

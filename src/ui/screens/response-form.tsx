@@ -1,7 +1,8 @@
 'use client';
 // Create or edit a response under an assessment: who answered, and notes.
-import { type FormEvent, useId, useRef, useState } from 'react';
-import { type FormErrors, type ResponseData, validateResponse } from '../forms';
+import { useId, useState } from 'react';
+import { type ResponseData, validateResponse } from '../forms';
+import { useCheckedSubmit } from '../hooks/use-checked-submit';
 
 export interface ResponseFormProps {
   readonly heading: string;
@@ -13,31 +14,14 @@ export interface ResponseFormProps {
 export function ResponseForm({ heading, initial, onSave, onCancel }: ResponseFormProps) {
   const [respondent, setRespondent] = useState(initial.respondent);
   const [notes, setNotes] = useState(initial.notes);
-  const [errors, setErrors] = useState<FormErrors>({});
-  const [busy, setBusy] = useState(false);
-  const formRef = useRef<HTMLFormElement>(null);
+  const { errors, busy, formRef, onSubmit } = useCheckedSubmit(
+    () => validateResponse({ assessmentId: initial.assessmentId, respondent, notes }),
+    onSave,
+  );
   const id = useId();
 
-  async function submit(e: FormEvent) {
-    e.preventDefault();
-    const result = validateResponse({ assessmentId: initial.assessmentId, respondent, notes });
-    if (!result.ok) {
-      setErrors(result.errors);
-      requestAnimationFrame(() => formRef.current?.querySelector<HTMLElement>('[aria-invalid="true"]')?.focus());
-      return;
-    }
-    setErrors({});
-    setBusy(true);
-    try {
-      await onSave(result.data);
-    } catch (err) {
-      setErrors({ form: err instanceof Error ? err.message : String(err) });
-      setBusy(false);
-    }
-  }
-
   return (
-    <form ref={formRef} className="section" onSubmit={(e) => void submit(e)} noValidate aria-labelledby={`${id}-h`}>
+    <form ref={formRef} className="section" onSubmit={onSubmit} noValidate aria-labelledby={`${id}-h`}>
       <h1 id={`${id}-h`}>{heading}</h1>
       <div className="field">
         <label htmlFor={`${id}-who`}>Respondent</label>
