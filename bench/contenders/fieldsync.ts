@@ -6,6 +6,7 @@
 import { mkdtempSync } from 'node:fs';
 import path from 'node:path';
 import pg from 'pg';
+import { v7 as uuidv7 } from 'uuid';
 import type { PushResponse } from '@/protocol/push';
 import type { PullResponse } from '@/protocol/pull';
 import { CountingHttp } from '../support/counting-fetch';
@@ -30,6 +31,11 @@ export interface WireChange {
 
 export function createChange(r: BenchRecord): WireChange {
   return { changeId: r.changeId, type: 'assessment', action: 'create', recordId: r.id, entityId: r.entityId, baseVersion: 0, hlc: r.hlc, data: r.data };
+}
+
+/** An edit of a record that the server holds at version 1, with a new change id. */
+export function updateChange(r: { id: string; entityId: string }, hlc: string, data: Record<string, unknown>): WireChange {
+  return { changeId: uuidv7(), type: 'assessment', action: 'update', recordId: r.id, entityId: r.entityId, baseVersion: 1, hlc, data };
 }
 
 export interface PushTally {
@@ -89,6 +95,8 @@ export class FieldsyncServer {
       await migrateAndSeed(url, this.root);
       env.DATABASE_URL = url;
       this.pool = new pg.Pool({ connectionString: url, max: 2 });
+      // An idle connection that ends (the database dropped at teardown) must not end the bench.
+      this.pool.on('error', (e) => console.warn(`bench pool: ${e.message}`));
       this.backends = new BackendCpu(this.dbName);
     } else {
       env.FIELDSYNC_DATA_DIR = this.dataDir!;

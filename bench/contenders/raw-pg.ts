@@ -28,6 +28,8 @@ export class RawPostgres {
       await database.close();
     }
     this.pool = new pg.Pool({ connectionString: url, max: 10 });
+    // An idle connection that ends (the database dropped at teardown) must not end the bench.
+    this.pool.on('error', (e) => console.warn(`bench pool: ${e.message}`));
     for (const id of entityIds) await this.pool.query(`INSERT INTO entities (id, name, kind) VALUES ($1, $2, 'camp')`, [id, `Bench ${id.slice(-4)}`]);
     this.backends = new BackendCpu(this.dbName);
     // Open all 10 connections now, so no run pays for connecting.

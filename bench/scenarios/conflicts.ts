@@ -5,12 +5,11 @@
 // earlier one (server_wins). Either way exactly one loser per conflict must be in the log.
 // PouchDB: the same edits on the server and on the device store; replication then leaves
 // exactly those documents with conflicting revisions.
-import { type PushTally, type WireChange } from '../contenders/fieldsync';
+import { type PushTally, type WireChange, updateChange } from '../contenders/fieldsync';
 import { fillLocal, replicateOptions } from '../contenders/pouchdb';
 import { payload, stamp } from '../support/data';
 import { type AnyCase, defineCase } from '../support/runner';
 import type { PouchDatabase, ReplicateResult } from '../pouchdb/types';
-import { v7 as uuidv7 } from 'uuid';
 import { expect, type World } from './world';
 
 const conflicting = (i: number, every: number): boolean => i % every === 0;
@@ -32,29 +31,13 @@ export function conflictCases(world: World): AnyCase[] {
           const device = `bench-d-${run}`;
           const other = `bench-d-other-${run}`;
           const now = Date.now();
-          const first = records.filter((_, i) => conflicting(i, every)).map((r, k): WireChange => ({
-            changeId: uuidv7(),
-            type: 'assessment',
-            action: 'update',
-            recordId: r.id,
-            entityId: r.entityId,
-            baseVersion: 1,
-            // Even k: the other device's edit is later (it wins); odd k: earlier (it loses).
-            hlc: stamp(other, k % 2 === 0 ? 60_000 : 180_000, k, now),
-            data: payload(k, 1),
-          }));
+          // Even k: the other device's edit is later (it wins); odd k: earlier (it loses).
+          const first = records
+            .filter((_, i) => conflicting(i, every))
+            .map((r, k) => updateChange(r, stamp(other, k % 2 === 0 ? 60_000 : 180_000, k, now), payload(k, 1)));
           const tally = await w.server.push(w.pusher, other, first, false);
           if (tally.successful !== first.length) throw new Error(`the other device's edits: ${tally.successful} of ${first.length} applied`);
-          const changes = records.map((r, i): WireChange => ({
-            changeId: uuidv7(),
-            type: 'assessment',
-            action: 'update',
-            recordId: r.id,
-            entityId: r.entityId,
-            baseVersion: 1,
-            hlc: stamp(device, 120_000, i, now),
-            data: payload(i, 2),
-          }));
+          const changes = records.map((r, i) => updateChange(r, stamp(device, 120_000, i, now), payload(i, 2)));
           w.expected.changes += first.length + n;
           w.expected.conflicts += expectedConflicts;
           return { device, changes };
