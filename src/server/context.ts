@@ -11,6 +11,7 @@ import { settings } from './db/schema';
 import { type Limiter, memoryLimiter } from './http/rate-limit';
 import { type Logger, createLogger } from './log';
 import { ServerHlc } from './server-hlc';
+import { GuessHints } from './sync/push/guess-hints';
 
 export interface Limiters {
   readonly sync: Limiter;
@@ -26,6 +27,8 @@ export interface ServerContext {
   readonly tokens: TokenSettings;
   readonly hlc: ServerHlc;
   readonly limits: Limiters;
+  /** Whose next push to decide on a guess first (sync/push/guess-hints.ts). */
+  readonly guessHints: GuessHints;
 }
 
 export interface ContextOptions {
@@ -57,6 +60,7 @@ export async function createContext(opts: ContextOptions): Promise<ServerContext
       loginAccount: memoryLimiter(config.loginFailuresPerAccount, config.loginWindowSeconds),
       loginAddress: memoryLimiter(config.loginFailuresPerAddress, config.loginWindowSeconds),
     },
+    guessHints: new GuessHints(),
   };
 }
 

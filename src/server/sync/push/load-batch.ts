@@ -13,7 +13,7 @@ import { lockRecords, lockStatement, uuidArrayParam } from './lock-records';
 import type { SeenChange } from './plan-batch';
 import { rowToState } from './record-state';
 
-interface LoadRow {
+export interface LoadRow {
   records: RecordRow[] | null;
   changes: Array<{ change_id: string } & SeenChange> | null;
 }
@@ -72,7 +72,7 @@ function uuidArrayLiteral(ids: readonly string[]): SQL | null {
   return sql.raw(`'{${ids.join(',')}}'::uuid[]`);
 }
 
-function loadStatement(recordIds: SQL, changeIds: SQL, lockRows = false): SQL {
+export function loadStatement(recordIds: SQL, changeIds: SQL, lockRows = false): SQL {
   return sql`select
           (select json_agg(r) from (
              select ${sql.raw(RECORD_COLUMNS)} from records
@@ -85,7 +85,7 @@ function loadStatement(recordIds: SQL, changeIds: SQL, lockRows = false): SQL {
            ) c) as changes`;
 }
 
-function toLoaded(row: LoadRow | undefined): LoadedBatch {
+export function toLoaded(row: LoadRow | undefined): LoadedBatch {
   const records = new Map<string, RecordState>();
   for (const r of row?.records ?? []) records.set(r.id, rowToState(r));
   const seen = new Map<string, SeenChange>();

@@ -1,4 +1,4 @@
-import { sql } from 'drizzle-orm';
+import { type SQL, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PushResponse } from '@/protocol/push';
 import { type Database, rows } from '../../db/database';
@@ -6,17 +6,21 @@ import { isRetryableTransactionError } from '../../db/errors';
 import { testDatabases } from '../../db/test-databases';
 import { type PushKit, change, countRows, pushKit, storedRecord, watchedDatabase } from './push-test-kit';
 
-// A push first reads without locks and writes in one statement. These tests make another
-// writer land exactly between that read and that write (by holding the write back until the
-// other push has committed), then check that the statement undid itself and the batch ran
-// again under locks, deciding from what the other writer left.
+// A push read first (the device's last batch was not clean) reads without locks and writes in
+// one statement. These tests make another writer land exactly between that read and that
+// write (by holding the write back until the other push has committed), then check that the
+// statement undid itself and the batch ran again under locks, deciding from what the other
+// writer left. The same race for a guarded write (guess and write in one statement) needs a
+// writer that commits while the statement runs: the PostgreSQL tests below.
 
 /** The database with a hook that runs before the first write statement of a push. */
 function interceptedDatabase(database: Database, beforeWrite: () => Promise<void>): { database: Database; writes: () => number } {
   let writes = 0;
   const watched = watchedDatabase(database, {
     beforeExecute: async (query) => {
-      if (!JSON.stringify(query).includes('fieldsync_expect_rows')) return;
+      const text = JSON.stringify(query);
+      if (!text.includes('fieldsync_expect_rows')) return;
+      if (text.includes('guess as')) throw new Error('the push was to be read first, not guessed');
       if (++writes === 1) await beforeWrite();
     },
   });
@@ -36,6 +40,7 @@ describe.each(testDatabases())('an optimistic push that loses a race on $name', 
 
   async function pushIntercepted(changes: unknown[], beforeWrite: () => Promise<void>): Promise<{ res: PushResponse; writes: number }> {
     const intercepted = interceptedDatabase(database, beforeWrite);
+    kit.server.ctx.guessHints.record(await kit.userId('ana'), 'dev_slow', false);
     const res = await kit.pushWith(intercepted.database, changes, 'dev_slow');
     return { res, writes: intercepted.writes() };
   }
@@ -91,3 +96,90 @@ describe.each(testDatabases())('an optimistic push that loses a race on $name', 
     expect(await rows(database.db, sql`select * from sync_activity where user_id = ${userId}::uuid`)).toEqual([]);
   });
 });
+
+describe.each(testDatabases().filter((f) => f.name === 'postgres'))('a guarded write that loses a race on $name', (factory) => {
+  let database: Database;
+  let kit: PushKit;
+  beforeAll(async () => {
+    database = await factory.create();
+    kit = await pushKit(database);
+  });
+  afterAll(async () => {
+    await database.close();
+  });
+
+  /**
+   * Runs `write` in a transaction left open while a push of `changes` starts, and commits it
+   * only once the push's statement waits for its row lock: the push's guess saw the record as
+   * it was before, and its write finds it changed. Returns the push's answer and statements.
+   */
+  async function pushWhileHeld(write: SQL, changes: unknown[]): Promise<{ res: PushResponse; guarded: number; transactions: number }> {
+    let guarded = 0;
+    let transactions = 0;
+    const watched = watchedDatabase(database, {
+      onTransaction: () => void transactions++,
+      beforeExecute: async (query) => void (JSON.stringify(query).includes('guess as') && guarded++),
+    });
+    kit.server.ctx.guessHints.record(await kit.userId('ana'), 'dev_guess', true);
+    let commit!: () => void;
+    let held!: () => void;
+    const isHeld = new Promise<void>((resolve) => (held = resolve));
+    const holder = database.db.transaction(async (tx) => {
+      await tx.execute(write);
+      held();
+      await new Promise<void>((resolve) => (commit = resolve));
+    });
+    await isHeld;
+    const push = kit.pushWith(watched, changes, 'dev_guess');
+    await waitFor(async () => {
+      const [r] = await rows<{ n: number }>(
+        database.db,
+        sql`select count(*)::int as n from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'`,
+      );
+      return (r?.n ?? 0) > 0;
+    });
+    commit();
+    await holder;
+    return { res: await push, guarded, transactions };
+  }
+
+  it('an update whose record another writer changed while the statement ran is decided again under locks, as a conflict', async () => {
+    const base = change();
+    await kit.push('ana', [base]);
+    kit.server.clock.advance(1000);
+    const guessed = change({ recordId: base.recordId, action: 'update', baseVersion: 1, hlc: kit.stamp(10, 0, 'dev_guess'), data: { by: 'guess' } });
+    const { res, guarded, transactions } = await pushWhileHeld(
+      sql`update records set version = 2, data = '{"by":"other"}', hlc = ${kit.stamp(5, 0, 'dev_other')} where id = ${base.recordId}`,
+      [guessed],
+    );
+    expect([guarded, transactions]).toEqual([1, 1]);
+    expect(res.conflicts).toMatchObject([{ changeId: guessed.changeId, resolution: 'client_wins', version: 3 }]);
+    const stored = await storedRecord(database, base.recordId);
+    expect([stored?.version, stored?.data]).toEqual([3, { by: 'guess' }]);
+    const [log] = await rows<{ loser: { data: unknown } }>(database.db, sql`select loser from sync_conflicts where record_id = ${base.recordId}`);
+    expect(log?.loser.data).toEqual({ by: 'other' });
+  });
+
+  it('a create whose record id another writer created while the statement ran is decided again under locks, as a conflict', async () => {
+    const created = change({ hlc: kit.stamp(-5000, 0, 'dev_guess'), data: { by: 'guess' } });
+    const anaId = await kit.userId('ana');
+    const before = await countRows(database, 'sync_changes');
+    const { res, guarded, transactions } = await pushWhileHeld(
+      sql`insert into records (id, type, entity_id, version, data, hlc, updated_by, device_id)
+          values (${created.recordId}, 'assessment', ${created.entityId}, 1, '{"by":"other"}', ${kit.stamp(0, 0, 'dev_other')}, ${anaId}, 'dev_other')`,
+      [created],
+    );
+    expect([guarded, transactions]).toEqual([1, 1]);
+    expect(res.conflicts).toMatchObject([{ changeId: created.changeId, resolution: 'server_wins', version: 1 }]);
+    expect((await storedRecord(database, created.recordId))?.data).toEqual({ by: 'other' });
+    expect(await countRows(database, 'sync_changes')).toBe(before + 1);
+  });
+});
+
+async function waitFor(check: () => Promise<boolean>, timeoutMs = 10_000): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > until) throw new Error('timed out waiting');
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}

@@ -1,23 +1,29 @@
 // Applies a parsed batch with a fixed, small number of statements whatever its size, deciding
 // everything in memory in between.
-// First try, optimistic: read (records, idempotency log), decide, then write everything in one
-// statement, which is a transaction by itself and aborts as a serialization failure if anything
-// it depends on was written in between (write-batch.ts). Two round trips, no BEGIN/COMMIT, no
-// locks held across a round trip. After a failure, the batch runs again in a READ COMMITTED
-// transaction that first locks its records (advisory locks in id order, then the rows), so
-// under contention it cannot lose the race again to another locked batch. Serialization
-// failures and deadlocks are retried a bounded number of times.
+// First try, optimistic. Usually the batch is decided on a guess of how its records stand
+// (guess-start.ts) and written in one statement that checks the guess first (guarded-write.ts):
+// one round trip. When the guess was wrong (a conflict, a replay, a record elsewhere), that
+// statement writes nothing and returns what the batch needs to be decided; a device whose last
+// batch was not clean is read first instead (guess-hints.ts). The batch decided on what was read
+// is then written in one statement, which is a transaction by itself and aborts as a
+// serialization failure if anything it depends on was written in between (write-batch.ts).
+// No BEGIN/COMMIT, no locks held across a round trip. After such a failure, the batch runs
+// again in a READ COMMITTED transaction that first locks its records (advisory locks in id
+// order, then the rows), so under contention it cannot lose the race again to another locked
+// batch. Serialization failures and deadlocks are retried a bounded number of times.
 import type { PushResponse } from '@/protocol/push';
 import { compareHlc } from '@/core/hlc';
-import type { Caller } from '../../auth/authenticate';
+import { type Caller, loadCaller } from '../../auth/authenticate';
 import type { ServerContext } from '../../context';
 import type { Executor } from '../../db/database';
 import { toPushResponse } from './change-results';
+import { writeIfGuessedRight } from './guarded-write';
+import { planOnGuess } from './guess-start';
 import { type LoadedBatch, loadCallerAndBatch, lockAndLoad } from './load-batch';
 import type { ParsedBatch } from './parse-batch';
 import { type BatchPlan, batchKeys, planBatch } from './plan-batch';
 import { DEFAULT_RETRY, type RetryOptions, withRetries } from './with-retries';
-import { writeBatch } from './write-batch';
+import { type WriteMeta, writeBatch } from './write-batch';
 
 export async function pushBatch(
   ctx: ServerContext,
@@ -25,29 +31,43 @@ export async function pushBatch(
   batch: ParsedBatch,
   retry: RetryOptions = DEFAULT_RETRY,
 ): Promise<PushResponse> {
-  const { recordIds, changeIds } = batchKeys(batch.items);
+  const keys = batchKeys(batch.items);
+  const { recordIds, changeIds } = keys;
   const { db, kind } = ctx.database;
-  // Read with the first try's records, so a push costs one read; kept for the retries.
+  const { deviceId } = batch;
+  const metaNow = (): WriteMeta => ({ userId, deviceId, now: ctx.clock.now() });
+  // Read in the first try, so a push costs one read; kept for the retries.
   let caller: Caller | undefined;
+  // Whether the batch turned out as the guess would have it, for the device's next batch.
+  let clean = true;
 
   const apply = async (ex: Executor, loaded: LoadedBatch, caller: Caller): Promise<BatchPlan> => {
-    const meta = { userId: caller.id, deviceId: batch.deviceId, now: ctx.clock.now() };
+    const meta = metaNow();
     const decided = planBatch({ ...meta, items: batch.items, entityIds: caller.entityIds, ...loaded });
+    clean = loaded.seen.size === 0 && decided.conflicts.length === 0 && decided.results.every((r) => r.status === 'success');
     await writeBatch(ex, decided, meta);
     return decided;
   };
-  const plan = await withRetries(
-    async () => {
-      if (caller === undefined) {
-        const first = await loadCallerAndBatch(db, userId, recordIds, changeIds);
-        caller = first.caller;
-        return apply(db, first.loaded, caller);
-      }
-      const known = caller;
-      return db.transaction(async (tx) => apply(tx, await lockAndLoad(tx, kind, recordIds, changeIds), known));
-    },
-    retry,
-  );
+  const firstTry = async (): Promise<BatchPlan> => {
+    const meta = metaNow();
+    const guessed = ctx.guessHints.shouldGuess(userId, deviceId) ? planOnGuess({ ...meta, items: batch.items }) : null;
+    if (guessed !== null) {
+      const out = await writeIfGuessedRight(db, guessed, meta, keys);
+      if (out.written) return guessed.plan;
+      caller = out.caller;
+      return apply(db, out.loaded, caller);
+    }
+    const first = await loadCallerAndBatch(db, userId, recordIds, changeIds);
+    caller = first.caller;
+    return apply(db, first.loaded, caller);
+  };
+  const plan = await withRetries(async (attempt) => {
+    if (attempt === 1) return firstTry();
+    // A guarded write that aborted did not read the caller.
+    const known = (caller ??= await loadCaller(ctx, userId));
+    return db.transaction(async (tx) => apply(tx, await lockAndLoad(tx, kind, recordIds, changeIds), known));
+  }, retry);
+  ctx.guessHints.record(userId, deviceId, clean);
   // The server's clock moves past every stamp it stored, so serverHlc is later than all of them.
   const latest = plan.stamps.reduce<string | undefined>((a, s) => (a === undefined || compareHlc(s, a) > 0 ? s : a), undefined);
   if (latest !== undefined) ctx.hlc.observe(latest);

@@ -16,6 +16,24 @@ export interface WriteMeta {
 }
 
 export async function writeBatch(tx: Executor, plan: BatchPlan, meta: WriteMeta): Promise<void> {
+  const { parts, written, expected } = writeParts(plan, meta, null);
+  await rows(tx, sql`with ${sql.join(parts, sql`, `)} select fieldsync_expect_rows(${written}, ${expected}) as written`);
+}
+
+export interface WriteParts {
+  /** The statement's common table expressions, in order. */
+  readonly parts: SQL[];
+  /** How many records and log entries the statement wrote, as an SQL expression. */
+  readonly written: SQL;
+  /** How many it must write. */
+  readonly expected: number;
+}
+
+/**
+ * The parts of the write statement. With `when` (a boolean SQL expression), every part writes
+ * only if it is true: guarded-write.ts puts its checks there.
+ */
+export function writeParts(plan: BatchPlan, meta: WriteMeta, when: SQL | null): WriteParts {
   const records = plan.writes.map((w) => ({
     id: w.id,
     type: w.record.type,
@@ -40,6 +58,7 @@ export async function writeBatch(tx: Executor, plan: BatchPlan, meta: WriteMeta)
   }));
   const log = plan.log.map((l) => ({ change_id: l.changeId, record_id: l.recordId, original_hlc: l.originalHlc, result: storedResult(l.result) }));
 
+  const onlyIf = when === null ? sql`` : sql`where ${when}`;
   // Only the parts this batch needs: planning the statement is a good part of its cost.
   const inserts = records.some((r) => r.previous_version === null);
   const updates = records.some((r) => r.previous_version !== null);
@@ -50,6 +69,7 @@ export async function writeBatch(tx: Executor, plan: BatchPlan, meta: WriteMeta)
         select * from jsonb_to_recordset(${JSON.stringify(records)}::jsonb) as x(
           id uuid, type text, entity_id uuid, version int, data jsonb, deleted boolean, hlc text,
           updated_by uuid, device_id text, previous_version int)
+        ${onlyIf}
       )`);
   if (inserts) {
     parts.push(sql`ins as (
@@ -78,6 +98,7 @@ export async function writeBatch(tx: Executor, plan: BatchPlan, meta: WriteMeta)
         select change_id, record_id, entity_id, type, resolution, winner, loser, clamped_from
         from jsonb_to_recordset(${JSON.stringify(conflicts)}::jsonb) as x(
           change_id uuid, record_id uuid, entity_id uuid, type text, resolution text, winner jsonb, loser jsonb, clamped_from text)
+        ${onlyIf}
         returning 1
       )`);
   if (log.length > 0) {
@@ -85,6 +106,7 @@ export async function writeBatch(tx: Executor, plan: BatchPlan, meta: WriteMeta)
         insert into sync_changes (change_id, user_id, device_id, record_id, original_hlc, result)
         select change_id, ${meta.userId}::uuid, ${meta.deviceId}, record_id, original_hlc, result
         from jsonb_to_recordset(${JSON.stringify(log)}::jsonb) as x(change_id uuid, record_id uuid, original_hlc text, result jsonb)
+        ${onlyIf}
         order by change_id
         on conflict (change_id) do nothing
         returning 1
@@ -92,15 +114,12 @@ export async function writeBatch(tx: Executor, plan: BatchPlan, meta: WriteMeta)
     counted.push(sql`(select count(*) from logged)::int`);
   }
   parts.push(sql`activity as (
-        insert into sync_activity (user_id, last_push_at) values (${meta.userId}::uuid, ${new Date(meta.now).toISOString()}::timestamptz)
+        insert into sync_activity (user_id, last_push_at)
+        select ${meta.userId}::uuid, ${new Date(meta.now).toISOString()}::timestamptz ${onlyIf}
         on conflict (user_id) do update set last_push_at = excluded.last_push_at
         returning 1
       )`);
   counted.push(sql`0`);
   // Data-modifying CTEs run to completion whether or not they are read.
-  await rows(
-    tx,
-    sql`with ${sql.join(parts, sql`, `)}
-      select fieldsync_expect_rows(${sql.join(counted, sql` + `)}, ${records.length + log.length}) as written`,
-  );
+  return { parts, written: sql.join(counted, sql` + `), expected: records.length + log.length };
 }

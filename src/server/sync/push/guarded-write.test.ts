@@ -1,0 +1,183 @@
+import { sql } from 'drizzle-orm';
+import fc from 'fast-check';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ChangeInput } from '@/protocol/push';
+import type { RecordType } from '@/protocol/records';
+import type { Caller } from '../../auth/authenticate';
+import { type Database, rows } from '../../db/database';
+import { testDatabases } from '../../db/test-databases';
+import { type GuardedOutcome, writeIfGuessedRight } from './guarded-write';
+import { type StartGuess, planOnGuess } from './guess-start';
+import { type LoadedBatch, loadCallerAndBatch } from './load-batch';
+import { parseBatch } from './parse-batch';
+import { batchKeys, planBatch } from './plan-batch';
+import { NORTH, RIVER, SHA, SOUTH, type PushKit, change, newId, pushKit } from './push-test-kit';
+
+// The guarded write must write exactly when the guess holds (checked here against a plain
+// JavaScript reading of what the long way loads), and then it must have written what the long
+// way would have decided; otherwise it must write nothing and return what the long way reads.
+// Random worlds: a few records in random states (some in an entity ana does not hold), change
+// ids already logged by ana or by someone else, and batches mostly consistent with the world.
+
+interface StoredState {
+  readonly type: RecordType;
+  readonly entityId: string;
+  readonly version: number;
+  readonly deleted: boolean;
+}
+
+const ENTITIES = [NORTH, SOUTH, RIVER]; // ana holds NORTH and SOUTH
+const TYPES: RecordType[] = ['assessment', 'response', 'media'];
+const POOL = 5;
+
+const stateArb: fc.Arbitrary<StoredState | null> = fc.option(
+  fc.record({
+    type: fc.constantFrom<RecordType>('assessment', 'assessment', 'response'),
+    entityId: fc.nat({ max: 9 }).map((n) => (n < 6 ? NORTH : n < 9 ? SOUTH : RIVER)),
+    version: fc.integer({ min: 1, max: 3 }),
+    deleted: fc.nat({ max: 9 }).map((n) => n < 2),
+  }),
+  { freq: 3 },
+);
+
+const changeArb = fc.record({
+  record: fc.nat({ max: POOL - 1 }),
+  // Mostly consistent with the world; sometimes on a stale base; sometimes anything.
+  kind: fc.nat({ max: 19 }).map((n) => (n < 17 ? 'consistent' : n < 19 ? 'stale' : 'random')),
+  action: fc.constantFrom('create', 'update', 'update', 'update', 'delete'),
+  type: fc.constantFrom<RecordType>(...TYPES),
+  entity: fc.constantFrom(...ENTITIES),
+  base: fc.integer({ min: 0, max: 3 }),
+  ref: fc.nat({ max: POOL - 1 }),
+  logged: fc.nat({ max: 39 }).map((n): 'no' | 'ana' | 'ben' => (n === 0 ? 'ana' : n === 1 ? 'ben' : 'no')),
+  later: fc.boolean(),
+});
+
+const worldArb = fc.record({
+  states: fc.array(stateArb, { minLength: POOL, maxLength: POOL }),
+  changes: fc.array(changeArb, { minLength: 1, maxLength: 5 }),
+});
+
+describe.each(testDatabases())('the guarded write on $name', (factory) => {
+  let database: Database;
+  let kit: PushKit;
+  let anaId: string;
+  let benId: string;
+  beforeAll(async () => {
+    database = await factory.create();
+    kit = await pushKit(database);
+    anaId = await kit.userId('ana');
+    benId = await kit.userId('ben');
+  });
+  afterAll(async () => {
+    await database.close();
+  });
+
+  it('writes exactly when the guess holds, and then what the long way decides; otherwise nothing, returning what the long way reads', async () => {
+    const seen = { written: 0, refused: 0, unguessed: 0 };
+    await fc.assert(
+      fc.asyncProperty(worldArb, async (world) => {
+        const ids = Array.from({ length: POOL }, () => newId());
+        for (const [i, s] of world.states.entries()) if (s) await storeRecord(ids[i]!, s);
+
+        const changes: ChangeInput[] = [];
+        for (const c of world.changes) {
+          const state = world.states[c.record] ?? null;
+          const consistent = c.kind !== 'random';
+          const action = consistent ? (state ? (c.action === 'create' ? 'update' : c.action) : 'create') : c.action;
+          const type = consistent && state ? state.type : consistent ? 'assessment' : c.type;
+          const entityId = consistent && state ? state.entityId : c.entity;
+          const baseVersion = action === 'create' ? 0 : consistent && state ? state.version - (c.kind === 'stale' ? 1 : 0) : c.base;
+          const data =
+            action === 'delete'
+              ? undefined
+              : type === 'response'
+                ? { assessmentId: ids[c.ref]!, answer: 1 }
+                : type === 'media'
+                  ? { parentId: ids[c.ref]!, contentType: 'image/jpeg', size: 1, sha256: SHA, fileName: 'a.jpg' }
+                  : { n: changes.length };
+          const ch = change({ recordId: ids[c.record]!, action, type, entityId, baseVersion, data, hlc: kit.stamp(c.later ? 1000 : -1000) });
+          if (c.logged !== 'no') await logChange(ch.changeId, c.logged === 'ana' ? anaId : benId, ids[c.record]!);
+          changes.push(ch);
+        }
+
+        const batch = parseBatch({ deviceId: 'dev_prop', changes });
+        const keys = batchKeys(batch.items);
+        const meta = { userId: anaId, deviceId: 'dev_prop', now: kit.server.clock.now() };
+        const long = await loadCallerAndBatch(database.db, anaId, keys.recordIds, keys.changeIds);
+        const decided = planBatch({ ...meta, items: batch.items, entityIds: long.caller.entityIds, ...long.loaded });
+        const guessed = planOnGuess({ ...meta, items: batch.items });
+        if (guessed === null) {
+          seen.unguessed++;
+          return;
+        }
+
+        const { out, after } = await rolledBack(async (tx) => {
+          const out = await writeIfGuessedRight(tx, guessed, meta, keys);
+          const after = await rows<{ id: string; version: number }>(tx, sql`select id, version from records where id = any(${sql.param(ids)}::uuid[]) order by id`);
+          return { out, after };
+        });
+        expect(out.written).toBe(guessHolds(guessed.guess, long.loaded, long.caller));
+        if (out.written) {
+          seen.written++;
+          expect(guessed.plan).toEqual(decided);
+          for (const w of decided.writes) expect(after.find((r) => r.id === w.id)?.version).toBe(w.record.version);
+        } else {
+          seen.refused++;
+          expect(out).toEqual({ written: false, caller: long.caller, loaded: long.loaded } satisfies GuardedOutcome);
+          for (const w of decided.writes) expect(after.find((r) => r.id === w.id)?.version).toBe(w.previousVersion ?? undefined);
+        }
+      }),
+      { numRuns: 250 },
+    );
+    // Both ways were taken often enough for the property to mean something.
+    expect(seen.written).toBeGreaterThan(20);
+    expect(seen.refused).toBeGreaterThan(40);
+  });
+
+  /** Runs `fn` in a transaction that is rolled back, and returns what it returned. */
+  async function rolledBack<T>(fn: (tx: Database['db']) => Promise<T>): Promise<T> {
+    let result: T | undefined;
+    const rollback = new Error('rollback');
+    await database.db
+      .transaction(async (tx) => {
+        result = await fn(tx as unknown as Database['db']);
+        throw rollback;
+      })
+      .catch((e: unknown) => {
+        if (e !== rollback) throw e;
+      });
+    return result as T;
+  }
+
+  async function storeRecord(id: string, s: StoredState): Promise<void> {
+    await database.db.execute(
+      sql`insert into records (id, type, entity_id, version, data, deleted, hlc, updated_by, device_id)
+          values (${id}, ${s.type}, ${s.entityId}, ${s.version}, '{"stored":true}'::jsonb, ${s.deleted}, ${kit.stamp()}, ${benId}, 'dev_other')`,
+    );
+  }
+
+  async function logChange(changeId: string, userId: string, recordId: string): Promise<void> {
+    await database.db.execute(
+      sql`insert into sync_changes (change_id, user_id, device_id, record_id, original_hlc, result)
+          values (${changeId}, ${userId}, 'dev_earlier', ${recordId}, ${kit.stamp()}, '{"status":"success","version":1}'::jsonb)`,
+    );
+  }
+});
+
+/** The guess, checked in plain JavaScript against what the long way loaded. */
+function guessHolds(guess: StartGuess, loaded: LoadedBatch, caller: Caller): boolean {
+  if (loaded.seen.size > 0) return false;
+  if (!guess.entityIds.every((e) => caller.entityIds.includes(e))) return false;
+  return guess.expectations.every((e) => {
+    const r = loaded.records.get(e.id);
+    if (!e.exists) return r === undefined;
+    return (
+      r !== undefined &&
+      (e.version === undefined || e.version === r.version) &&
+      (e.type === undefined || e.type === r.type) &&
+      (e.entityId === undefined || e.entityId === r.entityId) &&
+      (e.deleted === undefined || e.deleted === r.deleted)
+    );
+  });
+}

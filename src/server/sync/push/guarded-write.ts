@@ -1,0 +1,70 @@
+// A push's first try when its batch could be decided on the start guess (guess-start.ts): one
+// statement checks the guess against the database and, only if every check holds, writes the
+// batch as decided; if one fails, it writes nothing and returns what the long way's read would
+// have (the caller, the records, the log entries), so the batch is decided again on that.
+// Either way the push has read what it needed in its first round trip.
+// The checks and the writes see one snapshot. A writer that commits after the snapshot but
+// before the writes makes the writes' own row counts come out short (write-batch.ts), so the
+// statement aborts as a serialization failure and the batch runs again under locks.
+import { sql } from 'drizzle-orm';
+import { type Caller, type CallerRow, callerQuery, toCaller } from '../../auth/authenticate';
+import { type Executor, rows } from '../../db/database';
+import type { GuessedPlan } from './guess-start';
+import { type LoadRow, type LoadedBatch, loadStatement, toLoaded } from './load-batch';
+import { uuidArrayParam } from './lock-records';
+import { type WriteMeta, writeParts } from './write-batch';
+
+export type GuardedOutcome =
+  | { readonly written: true }
+  | { readonly written: false; readonly caller: Caller; readonly loaded: LoadedBatch };
+
+export async function writeIfGuessedRight(
+  db: Executor,
+  { guess, plan }: GuessedPlan,
+  meta: WriteMeta,
+  keys: { readonly recordIds: readonly string[]; readonly changeIds: readonly string[] },
+): Promise<GuardedOutcome> {
+  // The guess of each record expected to exist, by id; the fields not guessed are left out.
+  const present: Record<string, { version?: number | undefined; type?: string | undefined; entity_id?: string | undefined; deleted?: boolean | undefined }> = {};
+  for (const e of guess.expectations)
+    if (e.exists) present[e.id] = { version: e.version, type: e.type, entity_id: e.entityId, deleted: e.deleted };
+  const presentCount = Object.keys(present).length;
+  const recordIds = uuidArrayParam(keys.recordIds);
+  const changes = uuidArrayParam(keys.changeIds);
+  const entities = uuidArrayParam(guess.entityIds);
+  const ok = sql`(select ok from guess)`;
+  const write = writeParts(plan, meta, ok);
+  const [row] = await rows<{ ok: boolean; loaded: LoadRow | null; caller: CallerRow | null }>(
+    db,
+    sql`with guess as (
+          select (
+            -- Every record the batch names, found by id as the long way reads them: each must
+            -- be expected to exist, and match what was guessed; and as many as expected.
+            (select coalesce(bool_and(
+                        g is not null
+                        and coalesce((g->>'version')::int = r.version, true)
+                        and coalesce(g->>'type' = r.type, true)
+                        and coalesce((g->>'entity_id')::uuid = r.entity_id, true)
+                        and coalesce((g->>'deleted')::boolean = r.deleted, true)), true)
+                    and count(*) = ${presentCount}
+             from records r, lateral (select ${JSON.stringify(present)}::jsonb -> r.id::text as g) e
+             where r.id = any(${recordIds}))
+            -- count(*), not EXISTS: for EXISTS the planner expects an early hit and scans the table.
+            and (select count(*) from sync_changes where change_id = any(${changes})) = 0
+            and exists (
+              select 1 from users u
+              where u.id = ${meta.userId}::uuid
+                and cardinality(${entities}) = case when u.role = 'admin'
+                  then (select count(*) from entities where id = any(${entities}))
+                  else (select count(*) from assignments a where a.user_id = u.id and a.entity_id = any(${entities})) end
+            )
+          ) as ok
+        ), ${sql.join(write.parts, sql`, `)}
+        select ${ok} as ok,
+          fieldsync_expect_rows(${write.written}, case when ${ok} then ${write.expected} else 0 end) as written,
+          case when ${ok} then null else (select row_to_json(b) from (${loadStatement(recordIds, changes)}) b) end as loaded,
+          case when ${ok} then null else (select row_to_json(c) from (${callerQuery(meta.userId)}) c) end as caller`,
+  );
+  if (row?.ok) return { written: true };
+  return { written: false, caller: toCaller(row?.caller), loaded: toLoaded(row?.loaded ?? undefined) };
+}

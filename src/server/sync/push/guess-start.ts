@@ -1,0 +1,104 @@
+// A guess, from the batch alone, of how its records stand before it: a create's record does
+// not exist yet; an update's or delete's exists at the version it was based on, in its entity,
+// as its type, not deleted; a referenced assessment or parent exists in the same entity, not
+// deleted. The caller is guessed to hold every entity the batch names, and no change id to have
+// been seen before.
+//
+// Why: a batch decided on the guess can be written in one statement that first checks the guess
+// against the database (guarded-write.ts), so the common push costs one round trip instead of a
+// read and a write. Nothing else of a record is guessed: reading its data, stamp or author (a
+// conflict, a delete keeping its data) throws GuessTooShort, and the batch goes the long way.
+// So when the checks hold, the decision on the guess is the decision on the database: planBatch
+// is deterministic, and it read only what the checks compared.
+// Pure.
+import type { RecordState } from '@/core/apply-change';
+import { referencedId } from '@/core/change-access';
+import { IdSchema, type RecordType } from '@/protocol/records';
+import type { BatchItem } from './parse-batch';
+import { type BatchPlan, type PlanInput, planBatch } from './plan-batch';
+
+/** What the checks compare for one record id; a field left out was not guessed. */
+export interface Expectation {
+  readonly id: string;
+  readonly exists: boolean;
+  readonly version?: number;
+  readonly type?: RecordType;
+  readonly entityId?: string;
+  readonly deleted?: boolean;
+}
+
+export interface StartGuess {
+  /** Records guessed to exist, by id, as planBatch reads them. */
+  readonly records: ReadonlyMap<string, RecordState>;
+  /** One per record id the batch names (targets and references), as batchKeys lists them. */
+  readonly expectations: readonly Expectation[];
+  /** Every entity the batch's changes name, once each. */
+  readonly entityIds: readonly string[];
+}
+
+/** Thrown when deciding the batch needed a field the guess does not have. */
+export class GuessTooShort extends Error {
+  constructor(field: string) {
+    super(`the start guess has no ${field}`);
+    this.name = 'GuessTooShort';
+  }
+}
+
+export function guessStart(items: readonly BatchItem[]): StartGuess {
+  const expectations = new Map<string, Expectation>();
+  const entityIds = new Set<string>();
+  const guess = (e: Expectation) => {
+    if (!expectations.has(e.id)) expectations.set(e.id, e);
+  };
+  for (const item of items) {
+    if (item.kind !== 'valid') continue;
+    const c = item.change;
+    entityIds.add(c.entityId);
+    // In the order planBatch looks: the reference (access check) before the record itself.
+    const ref = referencedId(c);
+    if (ref !== undefined && IdSchema.safeParse(ref).success)
+      guess({ id: ref, exists: true, entityId: c.entityId, deleted: false, ...(c.type === 'response' ? { type: 'assessment' as const } : {}) });
+    guess(
+      c.action === 'create'
+        ? { id: c.recordId, exists: false }
+        : { id: c.recordId, exists: true, version: c.baseVersion, type: c.type, entityId: c.entityId, deleted: false },
+    );
+  }
+  const records = new Map<string, RecordState>();
+  for (const e of expectations.values()) if (e.exists) records.set(e.id, guessedRecord(e));
+  return { records, expectations: [...expectations.values()], entityIds: [...entityIds] };
+}
+
+const FIELDS = ['type', 'entityId', 'version', 'data', 'deleted', 'hlc', 'updatedBy', 'deviceId'] as const;
+
+/** A record whose guessed fields read as guessed and whose other fields throw GuessTooShort. */
+function guessedRecord(e: Expectation): RecordState {
+  const known: Partial<Record<(typeof FIELDS)[number], unknown>> = { type: e.type, entityId: e.entityId, version: e.version, deleted: e.deleted };
+  const record = {};
+  for (const field of FIELDS)
+    Object.defineProperty(record, field, {
+      enumerable: true,
+      get: () => {
+        const value = known[field];
+        if (value === undefined) throw new GuessTooShort(field);
+        return value;
+      },
+    });
+  return record as RecordState;
+}
+
+export interface GuessedPlan {
+  readonly guess: StartGuess;
+  readonly plan: BatchPlan;
+}
+
+/** The batch decided on its start guess, or null when deciding needed more than the guess. */
+export function planOnGuess(input: Omit<PlanInput, 'entityIds' | 'records' | 'seen'>): GuessedPlan | null {
+  const guess = guessStart(input.items);
+  try {
+    return { guess, plan: planBatch({ ...input, entityIds: guess.entityIds, records: guess.records, seen: new Map() }) };
+  } catch (e) {
+    if (e instanceof GuessTooShort) return null;
+    throw e;
+  }
+}
