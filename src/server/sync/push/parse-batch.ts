@@ -1,7 +1,7 @@
 // Turns a push body into batch items (PROTOCOL.md "Push"). The envelope is checked as a whole
 // (400 BAD_REQUEST: no changes, over 100, a repeated changeId); each change on its own, so a
 // bad change fails alone (VALIDATION) and the others still apply.
-import { type Change, ChangeSchema, PushRequestSchema } from '@/protocol/push';
+import { type Change, ChangeSchema, PushRequestSchema, type SentChange } from '@/protocol/push';
 import { IdSchema } from '@/protocol/records';
 import { badRequest } from '../../http/api-error';
 import { parseWith } from '../../http/read-json';
@@ -65,13 +65,18 @@ function parseItem(raw: unknown): BatchItem {
   };
 }
 
-function validItem(c: Change): BatchItem {
-  return {
-    kind: 'valid',
-    changeId: c.changeId,
-    recordId: c.recordId,
-    change: { ...c, changeId: c.changeId.toLowerCase(), recordId: c.recordId.toLowerCase(), entityId: c.entityId.toLowerCase() },
+function validItem(c: SentChange): BatchItem {
+  const change: Change = {
+    changeId: c.changeId.toLowerCase(),
+    type: c.type,
+    action: c.action,
+    recordId: c.recordId.toLowerCase(),
+    entityId: c.entityId.toLowerCase(),
+    baseVersion: (c.baseVersion ?? c.versionNumber)!,
+    hlc: c.hlc,
+    ...(c.data === undefined ? {} : { data: c.data }),
   };
+  return { kind: 'valid', changeId: c.changeId, recordId: c.recordId, change };
 }
 
 function field(raw: unknown, key: string): string | null {
