@@ -8,9 +8,9 @@ export function jsonDepth(value: unknown, limit = MAX_JSON_DEPTH + 1): number {
   if (value === null || typeof value !== 'object') return 0;
   if (limit <= 0) return 1;
   let deepest = 0;
-  const children = Array.isArray(value) ? value : Object.values(value as Record<string, unknown>);
-  for (const child of children) {
-    const d = jsonDepth(child, limit - 1);
+  // for...in rather than Object.values: no array per object, on the push path's every change.
+  for (const key in value as Record<string, unknown>) {
+    const d = jsonDepth((value as Record<string, unknown>)[key], limit - 1);
     if (d > deepest) deepest = d;
     if (deepest >= limit) break;
   }
@@ -47,12 +47,21 @@ export type RecordDataProblem = 'depth' | 'size' | 'unstorable';
  * escapes (and nothing else with those code units), so they are found in its output.
  */
 export function checkRecordData(value: unknown, maxDepth = MAX_JSON_DEPTH, maxBytes = MAX_RECORD_DATA_BYTES): RecordDataProblem | null {
-  if (jsonDepth(value, maxDepth + 1) > maxDepth) return 'depth';
+  return inspectRecordData(value, maxDepth, maxBytes).problem;
+}
+
+/** checkRecordData, with the JSON text it checked (empty when too deep), for whoever stores it. */
+export function inspectRecordData(
+  value: unknown,
+  maxDepth = MAX_JSON_DEPTH,
+  maxBytes = MAX_RECORD_DATA_BYTES,
+): { readonly problem: RecordDataProblem | null; readonly text: string } {
+  if (jsonDepth(value, maxDepth + 1) > maxDepth) return { problem: 'depth', text: '' };
   const text = JSON.stringify(value) ?? '';
   // A UTF-16 unit is at most 3 UTF-8 bytes: count only when that bound is over the limit.
-  if (text.length * 3 > maxBytes && utf8Bytes(text) > maxBytes) return 'size';
-  if (text.includes('\\u') && UNSTORABLE_ESCAPE.test(text)) return 'unstorable';
-  return null;
+  if (text.length * 3 > maxBytes && utf8Bytes(text) > maxBytes) return { problem: 'size', text };
+  if (text.includes('\\u') && UNSTORABLE_ESCAPE.test(text)) return { problem: 'unstorable', text };
+  return { problem: null, text };
 }
 
 // An escape (after an even run of backslashes, so not an escaped backslash followed by "u")

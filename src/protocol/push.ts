@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import { ItemErrorCodeSchema } from './errors';
 import { MAX_CHANGES_PER_BATCH } from './limits';
-import { HlcSchema, IdSchema, NodeIdSchema, RecordDataSchema, RecordTypeSchema, SyncRecordSchema } from './records';
+import { HlcSchema, IdSchema, JsonObjectSchema, NodeIdSchema, RecordTypeSchema, SyncRecordSchema } from './records';
 
 export const ACTIONS = ['create', 'update', 'delete'] as const;
 export const ActionSchema = z.enum(ACTIONS);
@@ -24,7 +24,9 @@ export const ChangeSchema = z
     baseVersion: z.number().int().nonnegative().optional(),
     versionNumber: z.number().int().nonnegative().optional(),
     hlc: HlcSchema,
-    data: RecordDataSchema.optional(),
+    // Its limits (size, depth, storable text) are RecordDataSchema's: the server checks them
+    // apart (parse-batch.ts), keeping the JSON text it checked for the write.
+    data: JsonObjectSchema.optional(),
   })
   .superRefine((c, ctx) => {
     if (c.baseVersion === undefined && c.versionNumber === undefined)

@@ -1,6 +1,6 @@
 // Records as they travel on the wire: assessment, response, media (PROTOCOL.md "Records").
 import { z } from 'zod';
-import { checkRecordData } from './json-limits';
+import { type RecordDataProblem, checkRecordData } from './json-limits';
 import { MAX_JSON_DEPTH, MAX_RECORD_DATA_BYTES } from './limits';
 
 export const RECORD_TYPES = ['assessment', 'response', 'media'] as const;
@@ -18,15 +18,20 @@ export const IdSchema = z.uuid();
 // for up to 100 changes per push.
 const isJsonObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
+/** A JSON object, not yet checked against the record limits. */
+export const JsonObjectSchema = z.custom<Record<string, unknown>>(isJsonObject, 'data must be a JSON object');
+
 /** A record's `data`: a JSON object within the size and depth limits. */
-export const RecordDataSchema = z.custom<Record<string, unknown>>(isJsonObject, 'data must be a JSON object').superRefine((d, ctx) => {
-  // One walk for depth, size and unstorable text: this runs for every change of every push.
+export const RecordDataSchema = JsonObjectSchema.superRefine((d, ctx) => {
   const problem = checkRecordData(d);
-  if (problem === 'depth') ctx.addIssue({ code: 'custom', message: `data nested deeper than ${MAX_JSON_DEPTH}` });
-  if (problem === 'size') ctx.addIssue({ code: 'custom', message: `data over ${MAX_RECORD_DATA_BYTES} bytes` });
-  if (problem === 'unstorable')
-    ctx.addIssue({ code: 'custom', message: 'data holds a U+0000 character or a lone surrogate, which cannot be stored' });
+  if (problem) ctx.addIssue({ code: 'custom', message: RECORD_DATA_PROBLEMS[problem] });
 });
+
+export const RECORD_DATA_PROBLEMS: Readonly<Record<RecordDataProblem, string>> = {
+  depth: `data nested deeper than ${MAX_JSON_DEPTH}`,
+  size: `data over ${MAX_RECORD_DATA_BYTES} bytes`,
+  unstorable: 'data holds a U+0000 character or a lone surrogate, which cannot be stored',
+};
 export type RecordData = Record<string, unknown>;
 
 export const SyncRecordSchema = z.object({

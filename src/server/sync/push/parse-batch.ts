@@ -2,7 +2,8 @@
 // (400 BAD_REQUEST: no changes, over 100, a repeated changeId); each change on its own, so a
 // bad change fails alone (VALIDATION) and the others still apply.
 import { type Change, ChangeSchema, PushRequestSchema, type SentChange } from '@/protocol/push';
-import { IdSchema } from '@/protocol/records';
+import { inspectRecordData } from '@/protocol/json-limits';
+import { IdSchema, RECORD_DATA_PROBLEMS, type RecordData } from '@/protocol/records';
 import { badRequest } from '../../http/api-error';
 import { parseWith } from '../../http/read-json';
 
@@ -14,6 +15,8 @@ export type BatchItem =
       /** As given, echoed in the result. */
       readonly changeId: string;
       readonly recordId: string;
+      /** The JSON text of `change.data`, as checked, for the write to store (undefined without data). */
+      readonly dataText: string | undefined;
     }
   | {
       readonly kind: 'invalid';
@@ -46,12 +49,22 @@ export function parseBatch(body: unknown): ParsedBatch {
 
 function parseItem(raw: unknown): BatchItem {
   const r = ChangeSchema.safeParse(raw);
-  // RecordDataSchema also refuses strings PostgreSQL's jsonb cannot store (NUL, lone surrogates).
-  if (r.success) return validItem(r.data);
-  const message = r.error.issues
-    .slice(0, 5)
-    .map((i) => (i.path.length ? `${i.path.join('.')}: ${i.message}` : i.message))
-    .join('; ');
+  if (!r.success)
+    return invalidItem(
+      raw,
+      r.error.issues
+        .slice(0, 5)
+        .map((i) => (i.path.length ? `${i.path.join('.')}: ${i.message}` : i.message))
+        .join('; '),
+    );
+  if (r.data.data === undefined) return validItem(r.data, undefined);
+  // Size, depth, and strings PostgreSQL's jsonb cannot store (NUL, lone surrogates), in one
+  // walk and one JSON.stringify, whose text the write then stores.
+  const { problem, text } = inspectRecordData(r.data.data);
+  return problem ? invalidItem(raw, `data: ${RECORD_DATA_PROBLEMS[problem]}`) : validItem(r.data, text);
+}
+
+function invalidItem(raw: unknown, message: string): BatchItem {
   const changeId = field(raw, 'changeId');
   const recordId = field(raw, 'recordId');
   const hlc = field(raw, 'hlc');
@@ -65,7 +78,7 @@ function parseItem(raw: unknown): BatchItem {
   };
 }
 
-function validItem(c: SentChange): BatchItem {
+function validItem(c: SentChange, dataText: string | undefined): BatchItem {
   const change: Change = {
     changeId: c.changeId.toLowerCase(),
     type: c.type,
@@ -76,11 +89,18 @@ function validItem(c: SentChange): BatchItem {
     hlc: c.hlc,
     ...(c.data === undefined ? {} : { data: c.data }),
   };
-  return { kind: 'valid', changeId: c.changeId, recordId: c.recordId, change };
+  return { kind: 'valid', changeId: c.changeId, recordId: c.recordId, change, dataText };
 }
 
 function field(raw: unknown, key: string): string | null {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return null;
   const v = (raw as Record<string, unknown>)[key];
   return typeof v === 'string' ? v : null;
+}
+
+/** Each valid change's data object with the JSON text it was checked as. */
+export function dataTexts(items: readonly BatchItem[]): Map<RecordData, string> {
+  const texts = new Map<RecordData, string>();
+  for (const item of items) if (item.kind === 'valid' && item.change.data !== undefined && item.dataText !== undefined) texts.set(item.change.data, item.dataText);
+  return texts;
 }

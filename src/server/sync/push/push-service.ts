@@ -20,7 +20,7 @@ import { toPushResponse } from './change-results';
 import { writeIfGuessedRight } from './guarded-write';
 import { planOnGuess } from './guess-start';
 import { type LoadedBatch, loadCallerAndBatch, lockAndLoad } from './load-batch';
-import type { ParsedBatch } from './parse-batch';
+import { type ParsedBatch, dataTexts } from './parse-batch';
 import { type BatchPlan, batchKeys, planBatch } from './plan-batch';
 import { DEFAULT_RETRY, type RetryOptions, withRetries } from './with-retries';
 import { type WriteMeta, writeBatch } from './write-batch';
@@ -35,7 +35,8 @@ export async function pushBatch(
   const { recordIds, changeIds } = keys;
   const { db, kind } = ctx.database;
   const { deviceId } = batch;
-  const metaNow = (): WriteMeta => ({ userId, deviceId, now: ctx.clock.now() });
+  const texts = dataTexts(batch.items);
+  const metaNow = (): WriteMeta => ({ userId, deviceId, now: ctx.clock.now(), dataTexts: texts });
   // Read in the first try, so a push costs one read; kept for the retries.
   let caller: Caller | undefined;
   // Whether the batch turned out as the guess would have it, for the device's next batch.

@@ -6,13 +6,16 @@
 // failure (40001) and leaves nothing, so it is safe without a transaction around it.
 import { type SQL, sql } from 'drizzle-orm';
 import { type Executor, rows } from '../../db/database';
+import type { RecordData } from '@/protocol/records';
 import { storedResult } from './change-results';
-import type { BatchPlan } from './plan-batch';
+import type { BatchPlan, RecordWrite } from './plan-batch';
 
 export interface WriteMeta {
   readonly userId: string;
   readonly deviceId: string;
   readonly now: number;
+  /** JSON texts of data objects serialized already (when they were checked), not to serialize twice. */
+  readonly dataTexts?: ReadonlyMap<RecordData, string>;
 }
 
 export async function writeBatch(tx: Executor, plan: BatchPlan, meta: WriteMeta): Promise<void> {
@@ -34,18 +37,7 @@ export interface WriteParts {
  * only if it is true: guarded-write.ts puts its checks there.
  */
 export function writeParts(plan: BatchPlan, meta: WriteMeta, when: SQL | null): WriteParts {
-  const records = plan.writes.map((w) => ({
-    id: w.id,
-    type: w.record.type,
-    entity_id: w.record.entityId,
-    version: w.record.version,
-    data: w.record.data,
-    deleted: w.record.deleted,
-    hlc: w.record.hlc,
-    updated_by: w.record.updatedBy,
-    device_id: w.record.deviceId,
-    previous_version: w.previousVersion,
-  }));
+  const records = plan.writes;
   const conflicts = plan.conflicts.map((c) => ({
     change_id: c.changeId,
     record_id: c.recordId,
@@ -60,13 +52,13 @@ export function writeParts(plan: BatchPlan, meta: WriteMeta, when: SQL | null): 
 
   const onlyIf = when === null ? sql`` : sql`where ${when}`;
   // Only the parts this batch needs: planning the statement is a good part of its cost.
-  const inserts = records.some((r) => r.previous_version === null);
-  const updates = records.some((r) => r.previous_version !== null);
+  const inserts = records.some((r) => r.previousVersion === null);
+  const updates = records.some((r) => r.previousVersion !== null);
   const parts: SQL[] = [];
   const counted: SQL[] = [];
   if (records.length > 0)
     parts.push(sql`w as (
-        select * from jsonb_to_recordset(${JSON.stringify(records)}::jsonb) as x(
+        select * from jsonb_to_recordset(${recordsJson(records, meta.dataTexts)}::jsonb) as x(
           id uuid, type text, entity_id uuid, version int, data jsonb, deleted boolean, hlc text,
           updated_by uuid, device_id text, previous_version int)
         ${onlyIf}
@@ -122,4 +114,17 @@ export function writeParts(plan: BatchPlan, meta: WriteMeta, when: SQL | null): 
   counted.push(sql`0`);
   // Data-modifying CTEs run to completion whether or not they are read.
   return { parts, written: sql.join(counted, sql` + `), expected: records.length + log.length };
+}
+
+/**
+ * The records as a JSON array for jsonb_to_recordset, each data object's text taken from
+ * `texts` when it is there: the same JSON.stringify would give, without serializing data twice.
+ */
+export function recordsJson(writes: readonly RecordWrite[], texts: ReadonlyMap<RecordData, string> = new Map()): string {
+  const s = JSON.stringify;
+  const rows = writes.map(({ id, record: r, previousVersion }) => {
+    const data = texts.get(r.data) ?? s(r.data);
+    return `{"id":${s(id)},"type":${s(r.type)},"entity_id":${s(r.entityId)},"version":${s(r.version)},"data":${data},"deleted":${s(r.deleted)},"hlc":${s(r.hlc)},"updated_by":${s(r.updatedBy)},"device_id":${s(r.deviceId)},"previous_version":${s(previousVersion)}}`;
+  });
+  return `[${rows.join(',')}]`;
 }
