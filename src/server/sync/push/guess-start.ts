@@ -13,7 +13,7 @@
 // Pure.
 import type { RecordState } from '@/core/apply-change';
 import { referencedId } from '@/core/change-access';
-import { IdSchema, type RecordType } from '@/protocol/records';
+import { IdSchema, type RecordData, type RecordType } from '@/protocol/records';
 import type { BatchItem } from './parse-batch';
 import { type BatchPlan, type PlanInput, planBatch } from './plan-batch';
 
@@ -65,26 +65,46 @@ export function guessStart(items: readonly BatchItem[]): StartGuess {
     );
   }
   const records = new Map<string, RecordState>();
-  for (const e of expectations.values()) if (e.exists) records.set(e.id, guessedRecord(e));
+  for (const e of expectations.values()) if (e.exists) records.set(e.id, new GuessedRecord(e));
   return { records, expectations: [...expectations.values()], entityIds: [...entityIds] };
 }
 
-const FIELDS = ['type', 'entityId', 'version', 'data', 'deleted', 'hlc', 'updatedBy', 'deviceId'] as const;
+/**
+ * A record whose guessed fields read as guessed and whose other fields throw GuessTooShort.
+ * A class with getters on its prototype: objects that each define their own getters are slow
+ * to make and to read, and a batch of updates makes a hundred.
+ */
+class GuessedRecord implements RecordState {
+  constructor(private readonly e: Expectation) {}
+  get type(): RecordType {
+    return known(this.e.type, 'type');
+  }
+  get entityId(): string {
+    return known(this.e.entityId, 'entityId');
+  }
+  get version(): number {
+    return known(this.e.version, 'version');
+  }
+  get deleted(): boolean {
+    return known(this.e.deleted, 'deleted');
+  }
+  get data(): RecordData {
+    throw new GuessTooShort('data');
+  }
+  get hlc(): string {
+    throw new GuessTooShort('hlc');
+  }
+  get updatedBy(): string {
+    throw new GuessTooShort('updatedBy');
+  }
+  get deviceId(): string {
+    throw new GuessTooShort('deviceId');
+  }
+}
 
-/** A record whose guessed fields read as guessed and whose other fields throw GuessTooShort. */
-function guessedRecord(e: Expectation): RecordState {
-  const known: Partial<Record<(typeof FIELDS)[number], unknown>> = { type: e.type, entityId: e.entityId, version: e.version, deleted: e.deleted };
-  const record = {};
-  for (const field of FIELDS)
-    Object.defineProperty(record, field, {
-      enumerable: true,
-      get: () => {
-        const value = known[field];
-        if (value === undefined) throw new GuessTooShort(field);
-        return value;
-      },
-    });
-  return record as RecordState;
+function known<T>(value: T | undefined, field: string): T {
+  if (value === undefined) throw new GuessTooShort(field);
+  return value;
 }
 
 export interface GuessedPlan {

@@ -119,12 +119,27 @@ export function writeParts(plan: BatchPlan, meta: WriteMeta, when: SQL | null): 
 /**
  * The records as a JSON array for jsonb_to_recordset, each data object's text taken from
  * `texts` when it is there: the same JSON.stringify would give, without serializing data twice.
+ * The rest is serialized in one call with each data left null, then the texts go in its place:
+ * JSON.stringify escapes every quote inside a string, so `"data":null` can only be a record's own.
  */
 export function recordsJson(writes: readonly RecordWrite[], texts: ReadonlyMap<RecordData, string> = new Map()): string {
-  const s = JSON.stringify;
-  const rows = writes.map(({ id, record: r, previousVersion }) => {
-    const data = texts.get(r.data) ?? s(r.data);
-    return `{"id":${s(id)},"type":${s(r.type)},"entity_id":${s(r.entityId)},"version":${s(r.version)},"data":${data},"deleted":${s(r.deleted)},"hlc":${s(r.hlc)},"updated_by":${s(r.updatedBy)},"device_id":${s(r.deviceId)},"previous_version":${s(previousVersion)}}`;
-  });
-  return `[${rows.join(',')}]`;
+  const rows = writes.map(({ id, record: r, previousVersion }) => ({
+    id,
+    type: r.type,
+    entity_id: r.entityId,
+    version: r.version,
+    deleted: r.deleted,
+    hlc: r.hlc,
+    updated_by: r.updatedBy,
+    device_id: r.deviceId,
+    previous_version: previousVersion,
+    data: null,
+  }));
+  const parts = JSON.stringify(rows).split('"data":null');
+  let out = parts[0]!;
+  for (let i = 0; i < writes.length; i++) {
+    const data = writes[i]!.record.data;
+    out += `"data":${texts.get(data) ?? JSON.stringify(data)}${parts[i + 1]!}`;
+  }
+  return out;
 }
