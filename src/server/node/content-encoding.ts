@@ -10,8 +10,12 @@ import zlib from 'node:zlib';
 export type Coding = 'gzip' | 'deflate';
 
 export const MIN_COMPRESSED_BYTES = 1024;
-// Below this, compressing on the event loop costs less than a trip to the thread pool.
+// Below this, compressing on the event loop costs less than a trip to the thread pool; and at
+// zlib's fastest level, which for bodies this small (a push's results: 23 KB to 5.5 KB) is within
+// about 1% of the default level's size at half its time. Larger bodies (pull pages) keep the
+// default level, which saves them a sixth of their bytes.
 const SYNC_LIMIT = 64 * 1024;
+const SMALL = { level: zlib.constants.Z_BEST_SPEED };
 const COMPRESSIBLE = /^\s*(?:text\/|application\/(?:[\w.-]+\+)?json\s*(?:;|$))/i;
 const NO_TRANSFORM = /(?:^|,)\s*no-transform\s*(?:,|$)/i;
 const gzip = promisify(zlib.gzip);
@@ -65,7 +69,7 @@ function quality(params: string): number {
 }
 
 export async function compress(coding: Coding, body: Uint8Array): Promise<Buffer> {
-  if (body.byteLength < SYNC_LIMIT) return coding === 'gzip' ? zlib.gzipSync(body) : zlib.deflateSync(body);
+  if (body.byteLength < SYNC_LIMIT) return coding === 'gzip' ? zlib.gzipSync(body, SMALL) : zlib.deflateSync(body, SMALL);
   return coding === 'gzip' ? gzip(body) : deflate(body);
 }
 

@@ -1,29 +1,23 @@
 // A push's first try when its batch could be decided on the start guess (guess-start.ts): one
 // statement checks the guess against the database and, only if every check holds, writes the
-// batch as decided; if one fails, it writes nothing and returns what the long way's read would
-// have (the caller, the records, the log entries), so the batch is decided again on that.
-// Either way the push has read what it needed in its first round trip.
+// batch as decided. If one fails, it writes nothing, and the batch goes the long way (read,
+// decide, write). That costs a round trip more, but a device whose batch was not clean is read
+// first next time (guess-hints.ts), so it is rare; the statement stays small to plan.
 // The checks and the writes see one snapshot. A writer that commits after the snapshot but
 // before the writes makes the writes' own row counts come out short (write-batch.ts), so the
 // statement aborts as a serialization failure and the batch runs again under locks.
 import { sql } from 'drizzle-orm';
-import { type Caller, type CallerRow, callerQuery, toCaller } from '../../auth/authenticate';
 import { type Executor, rows } from '../../db/database';
 import type { GuessedPlan } from './guess-start';
-import { type LoadRow, type LoadedBatch, loadStatement, toLoaded } from './load-batch';
 import { uuidArrayParam } from './lock-records';
 import { type WriteMeta, writeParts } from './write-batch';
-
-export type GuardedOutcome =
-  | { readonly written: true }
-  | { readonly written: false; readonly caller: Caller; readonly loaded: LoadedBatch };
 
 export async function writeIfGuessedRight(
   db: Executor,
   { guess, plan }: GuessedPlan,
   meta: WriteMeta,
   keys: { readonly recordIds: readonly string[]; readonly changeIds: readonly string[] },
-): Promise<GuardedOutcome> {
+): Promise<boolean> {
   // The guess of each record expected to exist, by id; the fields not guessed are left out.
   const present: Record<string, { version?: number | undefined; type?: string | undefined; entity_id?: string | undefined; deleted?: boolean | undefined }> = {};
   for (const e of guess.expectations)
@@ -34,7 +28,7 @@ export async function writeIfGuessedRight(
   const entities = uuidArrayParam(guess.entityIds);
   const ok = sql`(select ok from guess)`;
   const write = writeParts(plan, meta, ok);
-  const [row] = await rows<{ ok: boolean; loaded: LoadRow | null; caller: CallerRow | null }>(
+  const [row] = await rows<{ ok: boolean }>(
     db,
     sql`with guess as (
           select (
@@ -60,11 +54,7 @@ export async function writeIfGuessedRight(
             )
           ) as ok
         ), ${sql.join(write.parts, sql`, `)}
-        select ${ok} as ok,
-          fieldsync_expect_rows(${write.written}, case when ${ok} then ${write.expected} else 0 end) as written,
-          case when ${ok} then null else (select row_to_json(b) from (${loadStatement(recordIds, changes)}) b) end as loaded,
-          case when ${ok} then null else (select row_to_json(c) from (${callerQuery(meta.userId)}) c) end as caller`,
+        select ${ok} as ok, fieldsync_expect_rows(${write.written}, case when ${ok} then ${write.expected} else 0 end) as written`,
   );
-  if (row?.ok) return { written: true };
-  return { written: false, caller: toCaller(row?.caller), loaded: toLoaded(row?.loaded ?? undefined) };
+  return row?.ok === true;
 }

@@ -3,9 +3,8 @@
 // First try, optimistic. Usually the batch is decided on a guess of how its records stand
 // (guess-start.ts) and written in one statement that checks the guess first (guarded-write.ts):
 // one round trip. When the guess was wrong (a conflict, a replay, a record elsewhere), that
-// statement writes nothing and returns what the batch needs to be decided; a device whose last
-// batch was not clean is read first instead (guess-hints.ts). The batch decided on what was read
-// is then written in one statement, which is a transaction by itself and aborts as a
+// statement writes nothing and the batch is read; a device whose last batch was not clean is
+// read first (guess-hints.ts). The batch decided on what was read is then written in one statement, which is a transaction by itself and aborts as a
 // serialization failure if anything it depends on was written in between (write-batch.ts).
 // No BEGIN/COMMIT, no locks held across a round trip. After such a failure, the batch runs
 // again in a READ COMMITTED transaction that first locks its records (advisory locks in id
@@ -52,12 +51,7 @@ export async function pushBatch(
   const firstTry = async (): Promise<BatchPlan> => {
     const meta = metaNow();
     const guessed = ctx.guessHints.shouldGuess(userId, deviceId) ? planOnGuess({ ...meta, items: batch.items }) : null;
-    if (guessed !== null) {
-      const out = await writeIfGuessedRight(db, guessed, meta, keys);
-      if (out.written) return guessed.plan;
-      caller = out.caller;
-      return apply(db, out.loaded, caller);
-    }
+    if (guessed !== null && (await writeIfGuessedRight(db, guessed, meta, keys))) return guessed.plan;
     const first = await loadCallerAndBatch(db, userId, recordIds, changeIds);
     caller = first.caller;
     return apply(db, first.loaded, caller);
