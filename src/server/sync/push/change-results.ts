@@ -32,8 +32,9 @@ export function conflictResult({ changeId, recordId }: Ids, version: number, ext
 export type StoredResult = Omit<ChangeResult, keyof ReturnType<typeof idsOf>>;
 
 export function storedResult(r: ChangeResult): StoredResult {
-  const { changeId: _c, recordId: _r, offlineId: _o, serverId: _s, ...rest } = r;
-  return rest;
+  // Named, not a rest of the ids: one per change of every push. JSON leaves the unset ones out.
+  const { status, version, resolution, record, code, message } = r;
+  return { status, version, resolution, record, code, message } as StoredResult;
 }
 
 /** The first answer again, with the ids of the replayed change (a row stored in full keeps its own). */

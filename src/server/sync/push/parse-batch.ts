@@ -87,7 +87,7 @@ function validItem(c: SentChange, dataText: string | undefined): BatchItem {
     entityId: c.entityId.toLowerCase(),
     baseVersion: (c.baseVersion ?? c.versionNumber)!,
     hlc: c.hlc,
-    ...(c.data === undefined ? {} : { data: c.data }),
+    data: c.data,
   };
   return { kind: 'valid', changeId: c.changeId, recordId: c.recordId, change, dataText };
 }

@@ -7,7 +7,7 @@ import { HLC_MAX_FUTURE_MS } from '@/protocol/limits';
 import type { Change, ChangeResult, Resolution } from '@/protocol/push';
 import { IdSchema, type RecordType } from '@/protocol/records';
 import { type RecordState, applyChange } from '@/core/apply-change';
-import { checkAccess, referencedId } from '@/core/change-access';
+import { type AccessView, checkAccess, referencedId } from '@/core/change-access';
 import { clampHlc } from '@/core/hlc';
 import { type StoredResult, conflictResult, failedResult, replayedResult, successResult } from './change-results';
 import type { BatchItem } from './parse-batch';
@@ -87,11 +87,14 @@ export function batchKeys(items: readonly BatchItem[]): { recordIds: string[]; c
 }
 
 export function planBatch(input: PlanInput): BatchPlan {
+  const records = new Map(input.records);
+  const entityIds = new Set(input.entityIds);
   const run: Run = {
     input,
-    records: new Map(input.records),
+    records,
     touched: new Set<string>(),
-    entityIds: new Set(input.entityIds),
+    entityIds,
+    view: { entityIds, lookup: (id) => records.get(id) },
     plan: { results: [], writes: [], conflicts: [], log: [], stamps: [] },
   };
   const { plan } = run;
@@ -132,15 +135,19 @@ interface Run {
   /** Records to write at the end. */
   readonly touched: Set<string>;
   readonly entityIds: ReadonlySet<string>;
+  /** What the access rules read: the entities, and records as the batch has left them so far. */
+  readonly view: AccessView;
   readonly plan: BatchPlan;
 }
 
 function decide(run: Run, c: Change, ids: { changeId: string; recordId: string | null }): ChangeResult {
   const { input, records, plan } = run;
-  const denied = checkAccess(c, { entityIds: run.entityIds, lookup: (id) => records.get(id) });
+  const denied = checkAccess(c, run.view);
   if (denied) return failedResult(ids, denied.code, denied.message);
   const stamp = clampHlc(c.hlc, input.now, HLC_MAX_FUTURE_MS);
-  const out = applyChange(records.get(c.recordId), { ...c, userId: input.userId, deviceId: input.deviceId }, stamp);
+  // Fields named rather than spread: this runs for every change of every push.
+  const incoming = { type: c.type, action: c.action, entityId: c.entityId, baseVersion: c.baseVersion, hlc: c.hlc, data: c.data, userId: input.userId, deviceId: input.deviceId };
+  const out = applyChange(records.get(c.recordId), incoming, stamp);
   if (out.kind === 'rejected') return failedResult(ids, out.code, out.message);
   plan.stamps.push(stamp.hlc);
   if (out.kind === 'applied' || out.resolution === 'client_wins') {
