@@ -150,15 +150,64 @@ describe('engine push', () => {
 });
 
 describe('engine push limits', () => {
+  it('keeps two independent batches in flight at once, holding back a change that depends on one of them', async () => {
+    await started();
+    h.env.net.emit('offline');
+    const first = await h.engine.create({ type: 'assessment', entityId: ENTITY, data: { i: 0 } });
+    for (let i = 1; i < 150; i++) await h.engine.create({ type: 'assessment', entityId: ENTITY, data: { i } });
+    const response = await h.engine.create({ type: 'response', entityId: ENTITY, data: { assessmentId: first.id } });
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    let inFlight = 0;
+    let most = 0;
+    h.server.beforePush = async () => {
+      most = Math.max(most, ++inFlight);
+      await held;
+      inFlight--;
+    };
+    h.env.net.emit('online');
+    for (let i = 0; i < 2000 && inFlight < 2; i++) await new Promise((r) => setImmediate(r));
+    const heldAtOnce = inFlight;
+    const [a, b] = h.server.pushes().map((p) => new Set(p.changes.map((c) => c.recordId)));
+    release();
+    await h.idle();
+    expect(heldAtOnce).toBe(2);
+    expect([a?.size, b?.size]).toEqual([100, 50]);
+    expect([...a!].some((id) => b!.has(id))).toBe(false);
+    expect(a!.has(response.id) || b!.has(response.id)).toBe(false);
+    expect(most).toBe(2);
+    expect(h.server.pushes().map((p) => p.changes.length)).toEqual([100, 50, 1]);
+    expect(h.server.records.get(response.id)).toBeDefined();
+    expect(h.engine.store.getState().counts).toMatchObject({ completed: 151, pending: 0, failed: 0 });
+  });
+
+  it('after one of two batches in flight fails, sends no more and leaves every entry to be sent again', async () => {
+    await started();
+    h.env.net.emit('offline');
+    for (let i = 0; i < 150; i++) await h.engine.create({ type: 'assessment', entityId: ENTITY, data: { i } });
+    h.server.faults.push({ kind: 'drop-request' });
+    h.env.net.emit('online');
+    await h.idle();
+    const statuses = (await h.engine.listOutbox()).map((e) => e.status);
+    expect(statuses.filter((s) => s === 'syncing')).toEqual([]);
+    expect(statuses.filter((s) => s === 'completed').length + statuses.filter((s) => s === 'failed').length).toBe(150);
+    expect(h.server.pushes()).toHaveLength(2);
+    h.env.time.advance(10_000);
+    await h.idle();
+    expect(h.engine.store.getState().counts).toMatchObject({ completed: 150, pending: 0, failed: 0 });
+    expect(h.server.records.size).toBe(150);
+  });
+
   it('splits batches after 413 and rejects a lone change the server finds too large', async () => {
     await started();
     h.env.net.emit('offline');
     for (let i = 0; i < 4; i++) await h.engine.create({ type: 'assessment', entityId: ENTITY, data: { i } });
     const tooLarge = { kind: 'status', status: 413, code: 'PAYLOAD_TOO_LARGE' } as const;
-    h.server.faults.push(tooLarge, tooLarge, tooLarge);
+    h.server.faults.push(tooLarge, tooLarge, tooLarge, tooLarge);
     h.env.net.emit('online');
     await h.idle();
-    expect(h.server.pushes().map((p) => p.changes.length)).toEqual([4, 2, 1, 1, 1, 1]);
+    // 4 refused; halves of 2, both in flight, refused; then single changes, the first refused.
+    expect(h.server.pushes().map((p) => p.changes.length)).toEqual([4, 2, 2, 1, 1, 1, 1]);
     const statuses = (await h.engine.listOutbox()).map((e) => e.status);
     expect(statuses.filter((s) => s === 'completed')).toHaveLength(3);
     expect(statuses.filter((s) => s === 'rejected')).toHaveLength(1);

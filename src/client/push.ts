@@ -1,5 +1,5 @@
-// Push: sends the outbox to POST /api/v1/sync/batch, batch after batch, and stores the
-// server's answer for every entry in one transaction per batch. An entry is marked `syncing`
+// Push: sends the outbox to POST /api/v1/sync/batch, up to PUSH_LANES independent batches at a
+// time, and stores the server's answer for every entry in one transaction per batch. An entry is marked `syncing`
 // (and becomes immutable) before it is sent; it leaves that state only when an answer for it
 // is stored, or when the request failed as a whole (then nothing of the batch was applied).
 import { type BatchLimits, BatchSelector } from '@/core/batching';
@@ -23,34 +23,73 @@ export interface PushContext {
   planRetry(error: TransportError): number | null;
 }
 
-/** Pushes until nothing is left to send. Throws the transport error that stopped it. */
-export async function pushAll(ctx: PushContext): Promise<{ sent: number }> {
+/**
+ * Batches in flight at once. A batch waits a whole round trip for its answer; a second one sent
+ * meanwhile halves the time a long queue takes to drain over a slow link. The batch selector
+ * already keeps them independent: an entry whose record, or whose parent's create, is in flight
+ * (`syncing`) is held back, so two batches never touch the same record or depend on each other.
+ */
+export const PUSH_LANES = 2;
+
+/** Pushes until nothing is left to send. Throws the first transport error that stopped it. */
+export async function pushAll(ctx: PushContext, lanes = PUSH_LANES): Promise<{ sent: number }> {
   const { db } = ctx;
   const total = await db.outbox.where('status').anyOf(['pending', 'failed']).count();
   let done = 0;
   ctx.onProgress(done, total);
-  for (;;) {
-    const batch = await claimBatch(ctx);
-    if (batch.length === 0) return { sent: done };
-    let response: PushResponse;
-    try {
-      response = await ctx.transport.push(ctx.token, { deviceId: ctx.deviceId, changes: batch.map(toChange) });
-    } catch (e) {
-      await releaseBatch(ctx, batch, e);
-      if (e instanceof HttpError && e.status === 413) continue; // smaller batches now; a lone oversized change is rejected
-      throw e;
+  let failure: { readonly error: unknown } | null = null;
+  let inFlight = 0;
+  // Resolved each time a batch is answered: what it held back may be sendable now.
+  let wake = () => {};
+  let answered = new Promise<void>((resolve) => (wake = resolve));
+  const lane = async (): Promise<void> => {
+    while (failure === null) {
+      const batch = await claimBatch(ctx);
+      if (batch.length === 0) {
+        if (inFlight === 0) return;
+        await answered;
+        continue;
+      }
+      inFlight++;
+      try {
+        if (await sendBatch(ctx, batch)) {
+          done += batch.length;
+          ctx.onProgress(done, Math.max(total, done));
+        }
+      } catch (e) {
+        failure ??= { error: e };
+      } finally {
+        inFlight--;
+        const w = wake;
+        answered = new Promise<void>((resolve) => (wake = resolve));
+        w();
+      }
     }
-    try {
-      await applyResults(ctx, batch, response);
-    } catch (e) {
-      // Storing the answers failed (e.g. the disk is full): the entries must not stay `syncing`.
-      // Sending them again is safe: the server answers a known change id with its first result.
-      await releaseBatch(ctx, batch, e).catch(() => undefined);
-      throw e;
-    }
-    done += batch.length;
-    ctx.onProgress(done, Math.max(total, done));
+  };
+  await Promise.all(Array.from({ length: lanes }, lane));
+  if (failure !== null) throw (failure as { readonly error: unknown }).error;
+  return { sent: done };
+}
+
+/** Sends one claimed batch and stores the answers. False when it must go again in smaller batches (413). */
+async function sendBatch(ctx: PushContext, batch: OutboxEntry[]): Promise<boolean> {
+  let response: PushResponse;
+  try {
+    response = await ctx.transport.push(ctx.token, { deviceId: ctx.deviceId, changes: batch.map(toChange) });
+  } catch (e) {
+    await releaseBatch(ctx, batch, e);
+    if (e instanceof HttpError && e.status === 413) return false; // smaller batches now; a lone oversized change is rejected
+    throw e;
   }
+  try {
+    await applyResults(ctx, batch, response);
+  } catch (e) {
+    // Storing the answers failed (e.g. the disk is full): the entries must not stay `syncing`.
+    // Sending them again is safe: the server answers a known change id with its first result.
+    await releaseBatch(ctx, batch, e).catch(() => undefined);
+    throw e;
+  }
+  return true;
 }
 
 export function toChange(e: OutboxEntry): ChangeInput {

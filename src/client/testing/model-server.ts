@@ -20,6 +20,8 @@ export class ModelServer {
   entities: Entity[];
   validToken = 'good-token';
   invalidCursors = new Set<string>();
+  /** Awaited before each push is applied: lets a test hold requests in flight. */
+  beforePush: (() => Promise<void>) | null = null;
   /** Behind a captive portal: every request gets the portal's HTML page. */
   captive = false;
   serverMs = Date.parse('2026-11-26T08:00:00.000Z');
@@ -46,7 +48,10 @@ export class ModelServer {
     const auth = new Headers(init?.headers).get('authorization');
     if (auth !== `Bearer ${this.validToken}`) return json(401, { error: { code: 'UNAUTHENTICATED', message: 'no' } });
     let res: Response;
-    if (url.pathname === '/api/v1/sync/batch') res = json(200, this.push(body as { changes: ChangeInput[] }));
+    if (url.pathname === '/api/v1/sync/batch') {
+      await this.beforePush?.();
+      res = json(200, this.push(body as { changes: ChangeInput[] }));
+    }
     else if (url.pathname === '/api/v1/sync/pull') {
       const cursor = url.searchParams.get('cursor');
       if (cursor !== null && (this.invalidCursors.has(cursor) || !/^\d+$/.test(cursor)))
