@@ -15,7 +15,8 @@ import { browserCases, closeBrowser } from './scenarios/browser';
 import { conflictCases } from './scenarios/conflicts';
 import { deviceCases } from './scenarios/devices';
 import { pullCases } from './scenarios/pull';
-import { pushCases } from './scenarios/push';
+import { PUSH_LANES } from '@/client/push';
+import { pushCases, pushEngineCases } from './scenarios/push';
 import { replayCases } from './scenarios/replay';
 import { setUpFieldsync } from './scenarios/setup';
 import { ENTITIES, type FieldsyncWorld, type Sizes, type World } from './scenarios/world';
@@ -32,6 +33,7 @@ function scenarioTitles(z: Sizes): Record<string, string> {
     pull: `(b) Pull ${k(z.n)} records into a fresh device`,
     'pull-selective': `(b) Pull ${k(z.n)} of ${k(z.big)} records, selected by entity`,
     push: `(a) Push ${k(z.n)} queued changes after reconnect`,
+    'push-engine': `(a) The same, sent as the app's engine sends a queue: ${PUSH_LANES} batches in flight`,
     replay: `(e) Replay of ${k(z.n)} already-applied changes`,
     conflicts: `(d) Push ${k(z.n)} changes of which ${Math.round(z.conflictShare * 100)}% conflict`,
     devices: `(c) ${z.devices} devices pushing ${k(z.perDevice)} changes each at once`,
@@ -181,6 +183,7 @@ async function main(): Promise<void> {
       ['pull', () => pullCases(world, false)],
       ['pull-selective', () => pullCases(world, true)],
       ['push', () => pushCases(world)],
+      ['push-engine', () => pushEngineCases(world)],
       ['replay', () => replayCases(world)],
       ['conflicts', () => conflictCases(world)],
       ['devices', () => deviceCases(world)],

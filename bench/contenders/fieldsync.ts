@@ -166,13 +166,21 @@ export class FieldsyncServer {
     return created.user.id;
   }
 
-  /** Pushes `changes` in batches of 100, one after another, as one device does. */
-  async push(token: string, deviceId: string, changes: readonly WireChange[], counted = true, tally = emptyTally()): Promise<PushTally> {
+  /**
+   * Pushes `changes` in batches of 100 as one device does: one after another, or with `lanes`
+   * batches in flight at once as the app's engine sends an independent queue (src/client/push.ts).
+   */
+  async push(token: string, deviceId: string, changes: readonly WireChange[], counted = true, tally = emptyTally(), lanes = 1): Promise<PushTally> {
     const client = counted ? this.http : this.setupHttp;
-    for (const batch of chunk(changes, 100)) {
-      const res = await this.json<PushResponse>(client, 'POST', '/api/v1/sync/batch', token, { deviceId, changes: batch }, 200);
-      addToTally(tally, res);
-    }
+    const batches = chunk(changes, 100);
+    let next = 0;
+    const lane = async () => {
+      while (next < batches.length) {
+        const batch = batches[next++]!;
+        addToTally(tally, await this.json<PushResponse>(client, 'POST', '/api/v1/sync/batch', token, { deviceId, changes: batch }, 200));
+      }
+    };
+    await Promise.all(Array.from({ length: lanes }, lane));
     return tally;
   }
 

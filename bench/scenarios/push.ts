@@ -1,5 +1,7 @@
 // (a) Push 10,000 queued changes after reconnect: one device sends its whole queue, in
 // batches of 100, one after another. Raw PostgreSQL writes the same rows three ways.
+// And the same queue sent as the app's engine sends it: PUSH_LANES independent batches in flight.
+import { PUSH_LANES } from '@/client/push';
 import { createChange, type PushTally, type WireChange } from '../contenders/fieldsync';
 import { fillLocal, replicateOptions, toDoc } from '../contenders/pouchdb';
 import { chunk, makeRecords, type BenchRecord } from '../support/data';
@@ -9,6 +11,7 @@ import type { PouchDatabase, ReplicateResult } from '../pouchdb/types';
 import { ENTITIES, expect, type FieldsyncWorld, type World } from './world';
 
 export const pushDevice = (run: number): string => `bench-a-${run}`;
+const engineDevice = (run: number): string => `bench-a2-${run}`;
 
 export async function fieldsyncDeviceCounts(w: FieldsyncWorld, deviceLike: string): Promise<{ records: number; changes: number; maxVersion: number } | null> {
   if (!w.server.sql) return null;
@@ -100,4 +103,31 @@ export function pushCases(world: World): AnyCase[] {
     );
   }
   return cases;
+}
+
+/** The queue of (a) sent as the engine sends it: PUSH_LANES batches in flight (Fieldsync only). */
+export function pushEngineCases(world: World): AnyCase[] {
+  const { n } = world.sizes;
+  return world.fieldsync.map((w) =>
+    defineCase<{ device: string; changes: WireChange[]; tally?: PushTally }>({
+      contender: w.id,
+      changes: n,
+      meters: () => ({ http: w.server.http, serverPid: w.server.pid, backends: w.server.backends }),
+      prepare: async (run) => {
+        const records = makeRecords(n, ENTITIES.push, engineDevice(run));
+        return { device: engineDevice(run), changes: records.map(createChange) };
+      },
+      execute: async (p) => {
+        p.tally = await w.server.push(w.pusher, p.device, p.changes, true, undefined, PUSH_LANES);
+      },
+      verify: async (p, run) => {
+        w.expected.records += n;
+        w.expected.changes += n;
+        const problems = [...expect('applied', p.tally?.successful ?? -1, n), ...expect('failed', p.tally?.failed ?? -1, 0)];
+        const db = await fieldsyncDeviceCounts(w, engineDevice(run));
+        if (db) problems.push(...expect('records on the server', db.records, n), ...expect('idempotency log entries', db.changes, n));
+        return problems;
+      },
+    }),
+  );
 }
