@@ -9,7 +9,13 @@ export type RecordType = z.infer<typeof RecordTypeSchema>;
 
 /** `<ISO-8601 UTC with ms>-<4 hex counter>-<node id>`; compares as a plain string. */
 export const HLC_PATTERN = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z-[0-9a-f]{4}-[A-Za-z0-9_-]{1,64}$/;
-export const HlcSchema = z.string().regex(HLC_PATTERN, 'not a hybrid logical clock stamp');
+/** The stamp's time is a real instant written as toISOString writes it (no month 13, no 30 February). */
+function isRealTime(stamp: string): boolean {
+  const iso = stamp.slice(0, 24);
+  const ms = Date.parse(iso);
+  return !Number.isNaN(ms) && new Date(ms).toISOString() === iso;
+}
+export const HlcSchema = z.string().refine((s) => HLC_PATTERN.test(s) && isRealTime(s), 'not a hybrid logical clock stamp');
 export const NodeIdSchema = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'node id: 1 to 64 of A-Z a-z 0-9 _ -');
 
 export const IdSchema = z.uuid();

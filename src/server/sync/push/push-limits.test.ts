@@ -84,6 +84,19 @@ describe.each(testDatabases())('push limits on $name', (factory) => {
     expect(await storedRecord(database, tooBig.recordId)).toBeUndefined();
   });
 
+  it('fails only the item whose stamp has the right shape but no real time (month 13, 30 February); the others apply', async () => {
+    const month13 = change({ hlc: '2026-13-45T00:00:00.000Z-0000-dev_test' });
+    const feb30 = change({ hlc: '2026-02-30T10:00:00.000Z-0000-dev_test' });
+    const fine = change();
+    const res = await kit.push('ana', [month13, feb30, fine]);
+    expect(res.successful.map((r) => r.changeId)).toEqual([fine.changeId]);
+    expect(res.failed.map((r) => [r.changeId, r.code, r.message])).toEqual([
+      [month13.changeId, 'VALIDATION', 'hlc: not a hybrid logical clock stamp'],
+      [feb30.changeId, 'VALIDATION', 'hlc: not a hybrid logical clock stamp'],
+    ]);
+    expect(await storedRecord(database, month13.recordId)).toBeUndefined();
+  });
+
   it('accepts versionNumber for baseVersion and refuses unknown fields in a change', async () => {
     const c = change();
     await kit.push('ana', [c]);
