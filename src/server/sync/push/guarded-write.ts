@@ -36,7 +36,7 @@ export async function writeIfGuessedRight(
             -- be expected to exist, and match what was guessed; and as many as expected.
             (select coalesce(bool_and(
                         g is not null
-                        and coalesce((g->>'version')::int = r.version, true)
+                        and coalesce((g->>'version')::numeric = r.version, true)
                         and coalesce(g->>'type' = r.type, true)
                         and coalesce((g->>'entity_id')::uuid = r.entity_id, true)
                         and coalesce((g->>'deleted')::boolean = r.deleted, true)), true)

@@ -97,6 +97,16 @@ describe.each(testDatabases())('push limits on $name', (factory) => {
     expect(await storedRecord(database, month13.recordId)).toBeUndefined();
   });
 
+  it('takes a base version past any stored version (a 32-bit integer) as a conflict, guessed or read first', async () => {
+    const c = change();
+    await kit.push('ana', [c]);
+    for (const [i, baseVersion] of [3e9, Number.MAX_SAFE_INTEGER].entries()) {
+      // A new device's batch is guessed; the same device's next one, after a conflict, is read first.
+      const res = await kit.push('ana', [change({ recordId: c.recordId, action: 'update', baseVersion, hlc: kit.stamp(1000 + i), data: { i } })], 'dev_big');
+      expect(res.conflicts).toMatchObject([{ resolution: 'client_wins', version: 2 + i }]);
+    }
+  });
+
   it('accepts versionNumber for baseVersion and refuses unknown fields in a change', async () => {
     const c = change();
     await kit.push('ana', [c]);

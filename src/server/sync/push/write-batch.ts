@@ -59,8 +59,8 @@ export function writeParts(plan: BatchPlan, meta: WriteMeta, when: SQL | null): 
   if (records.length > 0)
     parts.push(sql`w as (
         select * from jsonb_to_recordset(${recordsJson(records, meta.dataTexts)}::jsonb) as x(
-          id uuid, type text, entity_id uuid, version int, data jsonb, deleted boolean, hlc text,
-          updated_by uuid, device_id text, previous_version int)
+          id uuid, type text, entity_id uuid, version bigint, data jsonb, deleted boolean, hlc text,
+          updated_by uuid, device_id text, previous_version bigint)
         ${onlyIf}
       )`);
   if (inserts) {
