@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkRecordData, jsonBytes, jsonDepth } from './json-limits';
+import { checkRecordData, jsonBytes, jsonDepth, storableText } from './json-limits';
 import { RecordDataSchema } from './records';
 
 const nest = (n: number): unknown => (n === 0 ? 1 : { a: nest(n - 1) });
@@ -48,5 +48,10 @@ describe('checkRecordData', () => {
 
   it('counts UTF-8 bytes like TextEncoder', () => {
     for (const s of ['abc', 'é', '€', '😀', 'a\u0000\ud800b']) expect(jsonBytes(s)).toBe(new TextEncoder().encode(JSON.stringify(s)).byteLength);
+  });
+
+  it('makes text storable by replacing U+0000 and lone surrogates, keeping pairs', () => {
+    expect(storableText('a\u0000b\ud800c\udc00d\ud83d\ude00')).toBe('a\ufffdb\ufffdc\ufffdd\ud83d\ude00');
+    expect(storableText('plain')).toBe('plain');
   });
 });

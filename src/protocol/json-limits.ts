@@ -72,3 +72,11 @@ export function withinRecordLimits(value: unknown): boolean {
   return jsonDepth(value) <= MAX_JSON_DEPTH && jsonBytes(value) <= MAX_RECORD_DATA_BYTES;
 }
 
+
+// U+0000, or a surrogate that is not half of a pair.
+const UNSTORABLE_CHAR = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+
+/** `text` with what PostgreSQL cannot store (U+0000, lone surrogates) replaced by U+FFFD. */
+export function storableText(text: string): string {
+  return text.replace(UNSTORABLE_CHAR, '\ufffd');
+}

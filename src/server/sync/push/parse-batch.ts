@@ -2,7 +2,7 @@
 // (400 BAD_REQUEST: no changes, over 100, a repeated changeId); each change on its own, so a
 // bad change fails alone (VALIDATION) and the others still apply.
 import { type Change, ChangeSchema, PushRequestSchema, type SentChange } from '@/protocol/push';
-import { inspectRecordData } from '@/protocol/json-limits';
+import { inspectRecordData, storableText } from '@/protocol/json-limits';
 import { IdSchema, RECORD_DATA_PROBLEMS, type RecordData } from '@/protocol/records';
 import { badRequest } from '../../http/api-error';
 import { parseWith } from '../../http/read-json';
@@ -73,8 +73,9 @@ function invalidItem(raw: unknown, message: string): BatchItem {
     changeId: changeId ?? '',
     recordable: changeId !== null && IdSchema.safeParse(changeId).success,
     recordId: recordId !== null && IdSchema.safeParse(recordId).success ? recordId.toLowerCase() : null,
-    hlc: hlc !== null && hlc.length <= 200 ? hlc : null,
-    message: message || 'the change does not match the protocol',
+    // Both are logged with the failure, so nothing PostgreSQL cannot store (they may echo what was sent).
+    hlc: hlc !== null && hlc.length <= 200 ? storableText(hlc) : null,
+    message: storableText(message || 'the change does not match the protocol'),
   };
 }
 

@@ -107,6 +107,17 @@ describe.each(testDatabases())('push limits on $name', (factory) => {
     }
   });
 
+  it('logs a failed change whose stamp or unknown key PostgreSQL cannot store, and answers its replay the same', async () => {
+    const nulStamp = { ...change(), hlc: 'a\u0000b' };
+    const loneKey = { ...change(), ['\ud800']: 1 };
+    const first = await kit.push('ana', [nulStamp, loneKey]);
+    expect(first.failed.map((r) => [r.changeId, r.code])).toEqual([
+      [nulStamp.changeId, 'VALIDATION'],
+      [loneKey.changeId, 'VALIDATION'],
+    ]);
+    expect((await kit.push('ana', [nulStamp, loneKey])).failed).toEqual(first.failed);
+  });
+
   it('accepts versionNumber for baseVersion and refuses unknown fields in a change', async () => {
     const c = change();
     await kit.push('ana', [c]);
