@@ -4,12 +4,13 @@
 // (guess-start.ts) and written in one statement that checks the guess first (guarded-write.ts):
 // one round trip. When the guess was wrong (a conflict, a replay, a record elsewhere), that
 // statement writes nothing and the batch is read; a device whose last batch was not clean is
-// read first (guess-hints.ts). The batch decided on what was read is then written in one statement, which is a transaction by itself and aborts as a
-// serialization failure if anything it depends on was written in between (write-batch.ts).
-// No BEGIN/COMMIT, no locks held across a round trip. After such a failure, the batch runs
-// again in a READ COMMITTED transaction that first locks its records (advisory locks in id
-// order, then the rows), so under contention it cannot lose the race again to another locked
-// batch. Serialization failures and deadlocks are retried a bounded number of times.
+// read first (guess-hints.ts). The batch decided on what was read is then written in one
+// statement. Each write statement is a transaction by itself and aborts as a serialization
+// failure if anything it depends on was written in between (write-batch.ts): no BEGIN/COMMIT,
+// no lock held across a round trip. After such a failure, the batch runs again in a READ
+// COMMITTED transaction that first locks its records (advisory locks in id order, then the
+// rows), so under contention it cannot lose the race again to another locked batch.
+// Serialization failures and deadlocks are retried a bounded number of times.
 import type { PushResponse } from '@/protocol/push';
 import { compareHlc } from '@/core/hlc';
 import { type Caller, loadCaller } from '../../auth/authenticate';
@@ -36,7 +37,7 @@ export async function pushBatch(
   const { deviceId } = batch;
   const texts = dataTexts(batch.items);
   const metaNow = (): WriteMeta => ({ userId, deviceId, now: ctx.clock.now(), dataTexts: texts });
-  // Read in the first try, so a push costs one read; kept for the retries.
+  // The caller as the first try read it (the long way reads it with the batch); kept for the retries.
   let caller: Caller | undefined;
   // Whether the batch turned out as the guess would have it, for the device's next batch.
   let clean = true;
