@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { ChangeInput } from '@/protocol/push';
 import type { RecordType } from '@/protocol/records';
 import type { Caller } from '../../auth/authenticate';
@@ -11,7 +11,7 @@ import { type StartGuess, planOnGuess } from './guess-start';
 import { type LoadedBatch, loadCallerAndBatch } from './load-batch';
 import { parseBatch } from './parse-batch';
 import { batchKeys, planBatch } from './plan-batch';
-import { NORTH, RIVER, SHA, SOUTH, type PushKit, change, newId, pushKit } from './push-test-kit';
+import { change, newId, NORTH, type PushKit, RIVER, SHA, SOUTH, withPushKit } from './push-test-kit';
 
 // The guarded write must write exactly when the guess holds (checked here against a plain
 // JavaScript reading of what the long way loads), and then it must have written what the long
@@ -63,14 +63,10 @@ describe.each(testDatabases())('the guarded write on $name', (factory) => {
   let kit: PushKit;
   let anaId: string;
   let benId: string;
+  withPushKit(factory, (d, k) => ([database, kit] = [d, k]));
   beforeAll(async () => {
-    database = await factory.create();
-    kit = await pushKit(database);
     anaId = await kit.userId('ana');
     benId = await kit.userId('ben');
-  });
-  afterAll(async () => {
-    await database.close();
   });
 
   it('writes exactly when the guess holds, and then what the long way decides; otherwise nothing', async () => {

@@ -1,19 +1,13 @@
 import { sql } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { type Database, rows } from '../../db/database';
 import { testDatabases } from '../../db/test-databases';
-import { type PushKit, NORTH, RIVER, SHA, SOUTH, change, newId, pushKit, storedRecord } from './push-test-kit';
+import { change, newId, NORTH, type PushKit, RIVER, SHA, SOUTH, storedRecord, withPushKit } from './push-test-kit';
 
 describe.each(testDatabases())('push access rules on $name', (factory) => {
   let database: Database;
   let kit: PushKit;
-  beforeAll(async () => {
-    database = await factory.create();
-    kit = await pushKit(database);
-  });
-  afterAll(async () => {
-    await database.close();
-  });
+  withPushKit(factory, (d, k) => ([database, kit] = [d, k]));
 
   const codes = (res: { failed: Array<{ code?: string | undefined }> }) => res.failed.map((f) => f.code);
 

@@ -1,8 +1,8 @@
 import { sql } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { type Database, rows } from '../../db/database';
 import { testDatabases } from '../../db/test-databases';
-import { type PushKit, NORTH, change, pushKit, storedRecord } from './push-test-kit';
+import { change, NORTH, type PushKit, storedRecord, withPushKit } from './push-test-kit';
 
 interface ConflictRow {
   change_id: string;
@@ -21,14 +21,10 @@ describe.each(testDatabases())('push conflicts, last write wins, on $name', (fac
   let kit: PushKit;
   let ana: string;
   let cora: string;
+  withPushKit(factory, (d, k) => ([database, kit] = [d, k]));
   beforeAll(async () => {
-    database = await factory.create();
-    kit = await pushKit(database);
     ana = await kit.userId('ana');
     cora = await kit.userId('cora');
-  });
-  afterAll(async () => {
-    await database.close();
   });
 
   const conflictsOf = (recordId: string) =>

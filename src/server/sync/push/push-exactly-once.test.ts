@@ -1,20 +1,14 @@
 import { sql } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { PushResponseSchema } from '@/protocol/push';
 import { type Database, rows } from '../../db/database';
 import { testDatabases } from '../../db/test-databases';
-import { type PushKit, SOUTH, change, newId, pushKit, storedRecord } from './push-test-kit';
+import { change, newId, type PushKit, SOUTH, storedRecord, withPushKit } from './push-test-kit';
 
 describe.each(testDatabases())('push applies every change exactly once on $name', (factory) => {
   let database: Database;
   let kit: PushKit;
-  beforeAll(async () => {
-    database = await factory.create();
-    kit = await pushKit(database);
-  });
-  afterAll(async () => {
-    await database.close();
-  });
+  withPushKit(factory, (d, k) => ([database, kit] = [d, k]));
 
   const logged = (changeId: string) =>
     rows<{ user_id: string; device_id: string; record_id: string | null; original_hlc: string | null; result: unknown }>(
@@ -120,13 +114,7 @@ describe.runIf(process.env.TEST_DATABASE_URL)('concurrent pushes on postgres', (
   const factory = testDatabases().find((f) => f.name === 'postgres')!;
   let database: Database;
   let kit: PushKit;
-  beforeAll(async () => {
-    database = await factory.create();
-    kit = await pushKit(database);
-  });
-  afterAll(async () => {
-    await database.close();
-  });
+  withPushKit(factory, (d, k) => ([database, kit] = [d, k]));
 
   it('two requests carrying the same changes at the same moment apply them once', async () => {
     for (let round = 0; round < 5; round++) {

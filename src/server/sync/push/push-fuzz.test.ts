@@ -1,9 +1,8 @@
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { PushResponse } from '@/protocol/push';
-import type { Database } from '../../db/database';
 import { testDatabases } from '../../db/test-databases';
-import { NORTH, RIVER, SHA, type PushKit, change, newId, pushKit } from './push-test-kit';
+import { change, newId, NORTH, type PushKit, RIVER, SHA, withPushKit } from './push-test-kit';
 
 // Whatever a device sends, a push answers 200 with one result per change, or a 4xx with the
 // protocol's error body; never a 5xx. Changes are drawn field by field from valid values, values
@@ -50,17 +49,12 @@ const changeArb = (recordIds: string[]) =>
     );
 
 describe.each(testDatabases())('push with anything in its changes on $name', (factory) => {
-  let database: Database;
   let kit: PushKit;
   const [a, b, c, d] = [newId(), newId(), newId(), newId()];
   const recordIds = [a, b, c, d];
+  withPushKit(factory, (_database, k) => (kit = k));
   beforeAll(async () => {
-    database = await factory.create();
-    kit = await pushKit(database);
     await kit.push('ana', [change({ recordId: a }), change({ recordId: b, entityId: NORTH })]);
-  });
-  afterAll(async () => {
-    await database.close();
   });
 
   it('answers 200 with one result per change, or a 4xx error body; never a 5xx', async () => {

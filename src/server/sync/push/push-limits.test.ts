@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { MAX_BATCH_BYTES, MAX_JSON_DEPTH, MAX_RECORD_DATA_BYTES } from '@/protocol/limits';
 import { compareHlc } from '@/core/hlc';
 import { createApi } from '../../api';
@@ -8,7 +8,7 @@ import { testConfig } from '../../config';
 import { createContext } from '../../context';
 import { type Database, openDatabase, rows } from '../../db/database';
 import { testDatabases } from '../../db/test-databases';
-import { type PushKit, change, countRows, newId, pushKit, storedRecord } from './push-test-kit';
+import { change, countRows, newId, type PushKit, pushKit, storedRecord, withPushKit } from './push-test-kit';
 
 const nested = (depth: number): Record<string, unknown> => {
   let v: Record<string, unknown> = {};
@@ -19,13 +19,7 @@ const nested = (depth: number): Record<string, unknown> => {
 describe.each(testDatabases())('push limits on $name', (factory) => {
   let database: Database;
   let kit: PushKit;
-  beforeAll(async () => {
-    database = await factory.create();
-    kit = await pushKit(database);
-  });
-  afterAll(async () => {
-    await database.close();
-  });
+  withPushKit(factory, (d, k) => ([database, kit] = [d, k]));
 
   const errorCode = (body: unknown) => (body as { error?: { code?: string } }).error?.code;
 

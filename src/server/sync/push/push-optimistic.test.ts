@@ -1,10 +1,10 @@
 import { type SQL, sql } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { PushResponse } from '@/protocol/push';
 import { type Database, rows } from '../../db/database';
 import { isRetryableTransactionError } from '../../db/errors';
 import { testDatabases } from '../../db/test-databases';
-import { type PushKit, change, countRows, pushKit, storedRecord, watchedDatabase } from './push-test-kit';
+import { change, countRows, type PushKit, storedRecord, watchedDatabase, withPushKit } from './push-test-kit';
 
 // A push read first (the device's last batch was not clean) reads without locks and writes in
 // one statement. These tests make another writer land exactly between that read and that
@@ -30,13 +30,7 @@ function interceptedDatabase(database: Database, beforeWrite: () => Promise<void
 describe.each(testDatabases())('an optimistic push that loses a race on $name', (factory) => {
   let database: Database;
   let kit: PushKit;
-  beforeAll(async () => {
-    database = await factory.create();
-    kit = await pushKit(database);
-  });
-  afterAll(async () => {
-    await database.close();
-  });
+  withPushKit(factory, (d, k) => ([database, kit] = [d, k]));
 
   async function pushIntercepted(changes: unknown[], beforeWrite: () => Promise<void>): Promise<{ res: PushResponse; writes: number }> {
     const intercepted = interceptedDatabase(database, beforeWrite);
@@ -100,13 +94,7 @@ describe.each(testDatabases())('an optimistic push that loses a race on $name', 
 describe.each(testDatabases().filter((f) => f.name === 'postgres'))('a guarded write that loses a race on $name', (factory) => {
   let database: Database;
   let kit: PushKit;
-  beforeAll(async () => {
-    database = await factory.create();
-    kit = await pushKit(database);
-  });
-  afterAll(async () => {
-    await database.close();
-  });
+  withPushKit(factory, (d, k) => ([database, kit] = [d, k]));
 
   /**
    * Runs `write` in a transaction left open while a push of `changes` starts, and commits it

@@ -1,8 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { PushResponse } from '@/protocol/push';
 import type { Database } from '../../db/database';
 import { testDatabases } from '../../db/test-databases';
-import { type PushKit, change, pushKit, watchedDatabase } from './push-test-kit';
+import { change, type PushKit, watchedDatabase, withPushKit } from './push-test-kit';
 
 // The batch path is set-based: a batch costs the same handful of SQL statements whether it
 // holds 1 change or 100. Statements are counted by wrapping the database handle the API uses:
@@ -19,13 +19,7 @@ function countingDatabase(database: Database): { database: Database; count: () =
 describe.each(testDatabases())('push statement count on $name', (factory) => {
   let database: Database;
   let kit: PushKit;
-  beforeAll(async () => {
-    database = await factory.create();
-    kit = await pushKit(database);
-  });
-  afterAll(async () => {
-    await database.close();
-  });
+  withPushKit(factory, (d, k) => ([database, kit] = [d, k]));
 
   async function countedPush(changes: unknown[]): Promise<{ statements: number; res: PushResponse }> {
     const counted = countingDatabase(database);

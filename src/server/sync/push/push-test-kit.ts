@@ -1,11 +1,13 @@
 // For the push tests: the real API on a test database, demo users logged in, and builders for
 // changes and stamps. Requests go through the real handler (no HTTP server in between).
 import { sql } from 'drizzle-orm';
+import { afterAll, beforeAll } from 'vitest';
 import { v7 as uuidv7 } from 'uuid';
 import type { ChangeInput, PushResponse } from '@/protocol/push';
 import { formatHlc } from '@/core/hlc';
 import type { Config } from '../../config';
 import { type Database, rows } from '../../db/database';
+import type { TestDatabaseFactory } from '../../db/test-databases';
 import { DEMO_ENTITIES } from '../../seed/demo';
 import { type Api, createApi } from '../../api';
 import { type TestServer, createTestServer } from '../../test-server';
@@ -31,6 +33,21 @@ export interface PushKit {
   pushWith(database: Database, changes: unknown[], deviceId: string): Promise<PushResponse>;
   /** A stamp `offsetMs` from the server's clock. */
   stamp(offsetMs?: number, counter?: number, node?: string): string;
+}
+
+/**
+ * For a describe block: a database from `factory` and a kit on it, made before the block's
+ * tests (and before its own beforeAll hooks, which run after this one), closed after them.
+ */
+export function withPushKit(factory: TestDatabaseFactory, ready: (database: Database, kit: PushKit) => void): void {
+  let database: Database | undefined;
+  beforeAll(async () => {
+    database = await factory.create();
+    ready(database, await pushKit(database));
+  });
+  afterAll(async () => {
+    await database?.close();
+  });
 }
 
 export async function pushKit(database: Database, config: Partial<Config> = {}): Promise<PushKit> {

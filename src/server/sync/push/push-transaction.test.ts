@@ -1,8 +1,8 @@
 import { sql } from 'drizzle-orm';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type Database, rows } from '../../db/database';
 import { testDatabases } from '../../db/test-databases';
-import { type PushKit, change, countRows, pushKit, storedRecord } from './push-test-kit';
+import { change, countRows, type PushKit, storedRecord, withPushKit } from './push-test-kit';
 
 // Failures are injected with a trigger on records that raises for data {"boom": ...}:
 // 'always' fails every time, 'twice' fails with a serialization failure on the first two
@@ -26,18 +26,14 @@ const TRIGGER = sql`
 describe.each(testDatabases())('a push batch is one transaction on $name', (factory) => {
   let database: Database;
   let kit: PushKit;
+  withPushKit(factory, (d, k) => ([database, kit] = [d, k]));
   beforeAll(async () => {
-    database = await factory.create();
-    kit = await pushKit(database);
     await database.db.execute(sql`create sequence push_test_boom_seq`);
     await database.db.execute(TRIGGER);
     await database.db.execute(sql`create trigger push_test_boom before insert or update on records for each row execute function push_test_boom()`);
   });
   afterEach(async () => {
     await database.db.execute(sql`alter sequence push_test_boom_seq restart`);
-  });
-  afterAll(async () => {
-    await database.close();
   });
 
   const attempts = async () => (await rows<{ n: number }>(database.db, sql`select last_value::int as n, is_called from push_test_boom_seq`))[0];
