@@ -1,5 +1,6 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { HlcSchema } from './records';
+import { HlcSchema, isRealTime } from './records';
 
 describe('the stamp schema', () => {
   it('accepts stamps as devices write them (toISOString time), and refuses a time that does not exist or is not written canonically', () => {
@@ -14,5 +15,24 @@ describe('the stamp schema', () => {
       '2026-11-26 14:28:10.266Z-0000-n',
     ])
       expect([bad, HlcSchema.safeParse(bad).success]).toEqual([bad, false]);
+  });
+
+  it('decides a real time exactly as a round trip through Date and toISOString does, for every stamp-shaped time', () => {
+    const viaDate = (iso: string) => {
+      const ms = Date.parse(iso);
+      return !Number.isNaN(ms) && new Date(ms).toISOString() === iso;
+    };
+    const two = (max: number) => fc.integer({ min: 0, max }).map((n) => String(n).padStart(2, '0'));
+    // Years across leap rules (1900, 2000, 2100) and every field past its edge.
+    const year = fc.oneof(fc.constantFrom(0, 1900, 1999, 2000, 2024, 2100, 2400, 9999), fc.integer({ min: 0, max: 9999 }));
+    const time = fc
+      .tuple(year, two(13), two(32), two(25), two(60), two(60), fc.integer({ min: 0, max: 999 }))
+      .map(([y, mo, d, h, mi, s, ms]) => `${String(y).padStart(4, '0')}-${mo}-${d}T${h}:${mi}:${s}.${String(ms).padStart(3, '0')}Z`);
+    fc.assert(
+      fc.property(time, (iso) => {
+        expect([iso, isRealTime(`${iso}-0000-n`)]).toEqual([iso, viaDate(iso)]);
+      }),
+      { numRuns: 20_000 },
+    );
   });
 });
