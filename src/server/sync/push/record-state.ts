@@ -1,20 +1,43 @@
 // Converts between a stored record row (snake_case, as raw SQL returns it) and the pure
 // core's RecordState.
 import type { RecordState } from '@/core/apply-change';
-import type { SyncRecord } from '@/protocol/records';
+import type { RecordData, RecordType, SyncRecord } from '@/protocol/records';
 import { type RecordRow, toSyncRecord } from '../record-row';
 
-export function rowToState(r: RecordRow): RecordState {
-  return {
-    type: r.type,
-    entityId: r.entity_id,
-    version: Number(r.version),
-    data: r.data,
-    deleted: r.deleted,
-    hlc: r.hlc,
-    updatedBy: r.updated_by,
-    deviceId: r.device_id,
-  };
+/** A stored record row with its data as JSON text (`data::text`), as load-batch.ts reads them. */
+export type TextRecordRow = Omit<RecordRow, 'data' | 'version'> & { readonly data: string; readonly version: number | string };
+
+/**
+ * A record read for a push, its data parsed only when read: a clean update replaces the data
+ * without looking at it, so only conflicts, deletes and server_wins answers pay for parsing it.
+ */
+class LoadedRecord implements RecordState {
+  readonly type: RecordType;
+  readonly entityId: string;
+  readonly version: number;
+  readonly deleted: boolean;
+  readonly hlc: string;
+  readonly updatedBy: string;
+  readonly deviceId: string;
+  private parsed: RecordData | undefined;
+
+  constructor(private readonly text: string, r: TextRecordRow) {
+    this.type = r.type;
+    this.entityId = r.entity_id;
+    this.version = Number(r.version);
+    this.deleted = r.deleted;
+    this.hlc = r.hlc;
+    this.updatedBy = r.updated_by;
+    this.deviceId = r.device_id;
+  }
+
+  get data(): RecordData {
+    return (this.parsed ??= JSON.parse(this.text) as RecordData);
+  }
+}
+
+export function textRowToState(r: TextRecordRow): RecordState {
+  return new LoadedRecord(r.data, r);
 }
 
 export function stateToRow(id: string, s: RecordState): RecordRow {
