@@ -7,7 +7,8 @@
 // before the writes makes the writes' own row counts come out short (write-batch.ts), so the
 // statement aborts as a serialization failure and the batch runs again under locks.
 import { sql } from 'drizzle-orm';
-import { type Executor, rows } from '../../db/database';
+import type { Executor } from '../../db/database';
+import { preparedRows } from '../../db/prepared';
 import type { GuessedPlan } from './guess-start';
 import { uuidArrayParam } from './lock-records';
 import { type WriteMeta, writeParts } from './write-batch';
@@ -28,7 +29,7 @@ export async function writeIfGuessedRight(
   const entities = uuidArrayParam(guess.entityIds);
   const ok = sql`(select ok from guess)`;
   const write = writeParts(plan, meta, ok);
-  const [row] = await rows<{ ok: boolean }>(
+  const [row] = await preparedRows<{ ok: boolean }>(
     db,
     sql`with guess as (
           select (

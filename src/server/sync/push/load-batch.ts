@@ -10,6 +10,7 @@ import { type SQL, sql } from 'drizzle-orm';
 import type { RecordState } from '@/core/apply-change';
 import { type CallerRow, type Caller, callerQuery, toCaller } from '../../auth/authenticate';
 import { type DatabaseKind, type Executor, rows } from '../../db/database';
+import { preparedRows } from '../../db/prepared';
 import { lockRecords, lockStatement, uuidArrayParam } from './lock-records';
 import type { SeenChange } from './plan-batch';
 import { type TextRecordRow, textRowToState } from './record-state';
@@ -35,7 +36,7 @@ export async function loadCallerAndBatch(
   recordIds: readonly string[],
   changeIds: readonly string[],
 ): Promise<{ caller: Caller; loaded: LoadedBatch }> {
-  const loaded = await rows<LoadRow>(db, loadStatement(uuidArrayParam(recordIds), uuidArrayParam(changeIds), false, callerQuery(userId)));
+  const loaded = await preparedRows<LoadRow>(db, loadStatement(uuidArrayParam(recordIds), uuidArrayParam(changeIds), false, callerQuery(userId)));
   const head = loaded.find((r) => r.head);
   const caller = head?.head === true && head.caller ? (JSON.parse(head.caller) as CallerRow) : null;
   return { caller: toCaller(caller), loaded: toLoaded(loaded) };

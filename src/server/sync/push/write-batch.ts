@@ -5,7 +5,8 @@
 // the batch's records or change ids after the batch read them, it aborts as a serialization
 // failure (40001) and leaves nothing, so it is safe without a transaction around it.
 import { type SQL, sql } from 'drizzle-orm';
-import { type Executor, rows } from '../../db/database';
+import type { Executor } from '../../db/database';
+import { preparedRows } from '../../db/prepared';
 import type { RecordData } from '@/protocol/records';
 import { storedResult } from './change-results';
 import type { BatchPlan, RecordWrite } from './plan-batch';
@@ -20,7 +21,7 @@ export interface WriteMeta {
 
 export async function writeBatch(tx: Executor, plan: BatchPlan, meta: WriteMeta): Promise<void> {
   const { parts, written, expected } = writeParts(plan, meta, null);
-  await rows(tx, sql`with ${sql.join(parts, sql`, `)} select fieldsync_expect_rows(${written}, ${expected}) as written`);
+  await preparedRows(tx, sql`with ${sql.join(parts, sql`, `)} select fieldsync_expect_rows(${written}, ${expected}) as written`);
 }
 
 export interface WriteParts {
