@@ -26,6 +26,11 @@ export interface LoadedBatch {
   readonly seen: Map<string, SeenChange>;
 }
 
+export interface CallerAndBatch {
+  readonly caller: Caller;
+  readonly loaded: LoadedBatch;
+}
+
 /**
  * The caller (user and entities, as authenticate.ts reads them) and the batch, in one
  * statement: a push's first read. 401 when the user no longer exists.
@@ -35,7 +40,7 @@ export async function loadCallerAndBatch(
   userId: string,
   recordIds: readonly string[],
   changeIds: readonly string[],
-): Promise<{ caller: Caller; loaded: LoadedBatch }> {
+): Promise<CallerAndBatch> {
   const loaded = await preparedRows<LoadRow>(db, loadStatement(uuidArrayParam(recordIds), uuidArrayParam(changeIds), false, callerQuery(userId)));
   const head = loaded.find((r) => r.head);
   const caller = head?.head === true && head.caller ? (JSON.parse(head.caller) as CallerRow) : null;

@@ -4,8 +4,8 @@
 // (guess-start.ts) and written in one statement that checks the guess first (guarded-write.ts):
 // one round trip. When the guess was wrong (a conflict, a replay, a record elsewhere), that
 // statement writes nothing and the batch is read; a device whose last batch was not clean is
-// read first (guess-hints.ts). The batch decided on what was read is then written in one
-// statement. Each write statement is a transaction by itself and aborts as a serialization
+// read first (guess-hints.ts), its read sent before its changes are checked (early-read.ts).
+// The batch decided on what was read is then written in one statement. Each write statement is a transaction by itself and aborts as a serialization
 // failure if anything it depends on was written in between (write-batch.ts): no BEGIN/COMMIT,
 // no lock held across a round trip. After such a failure, the batch runs again in a READ
 // COMMITTED transaction that first locks its records (advisory locks in id order, then the
@@ -17,6 +17,7 @@ import { type Caller, loadCaller } from '../../auth/authenticate';
 import type { ServerContext } from '../../context';
 import type { Executor } from '../../db/database';
 import { toPushResponse } from './change-results';
+import type { EarlyRead } from './early-read';
 import { writeIfGuessedRight } from './guarded-write';
 import { planOnGuess } from './guess-start';
 import { type LoadedBatch, loadCallerAndBatch, lockAndLoad } from './load-batch';
@@ -30,6 +31,7 @@ export async function pushBatch(
   userId: string,
   batch: ParsedBatch,
   retry: RetryOptions = DEFAULT_RETRY,
+  early: EarlyRead | null = null,
 ): Promise<PushResponse> {
   const keys = batchKeys(batch.items);
   const { recordIds, changeIds } = keys;
@@ -51,9 +53,9 @@ export async function pushBatch(
   };
   const firstTry = async (): Promise<BatchPlan> => {
     const meta = metaNow();
-    const guessed = ctx.guessHints.shouldGuess(userId, deviceId) ? planOnGuess({ ...meta, items: batch.items }) : null;
+    const guessed = early === null && ctx.guessHints.shouldGuess(userId, deviceId) ? planOnGuess({ ...meta, items: batch.items }) : null;
     if (guessed !== null && (await writeIfGuessedRight(db, guessed, meta, keys))) return guessed.plan;
-    const first = await loadCallerAndBatch(db, userId, recordIds, changeIds);
+    const first = early?.covers(keys) ? await early.result : await loadCallerAndBatch(db, userId, recordIds, changeIds);
     caller = first.caller;
     return apply(db, first.loaded, caller);
   };
