@@ -5,9 +5,9 @@
 // one round trip. When the guess was wrong (a conflict, a replay, a record elsewhere), that
 // statement writes nothing and the batch is read; a device whose last batch was not clean is
 // read first (guess-hints.ts), its read sent before its changes are checked (early-read.ts).
-// The batch decided on what was read is then written in one statement. Each write statement is a transaction by itself and aborts as a serialization
-// failure if anything it depends on was written in between (write-batch.ts): no BEGIN/COMMIT,
-// no lock held across a round trip. After such a failure, the batch runs again in a READ
+// The batch decided on what was read is then written in one statement. Each write statement
+// is a transaction by itself and aborts as a serialization failure if anything it depends on
+// was written in between (write-batch.ts): no BEGIN/COMMIT, no lock held across a round trip. After such a failure, the batch runs again in a READ
 // COMMITTED transaction that first locks its records (advisory locks in id order, then the
 // rows), so under contention it cannot lose the race again to another locked batch.
 // Serialization failures and deadlocks are retried a bounded number of times.
