@@ -13,6 +13,10 @@ describe('statement names', () => {
     expect(names.nameOf('select 2')).not.toBe(a);
   });
 
+  it('gives one text the same name from another instance (another copy of the module)', () => {
+    expect(new StatementNames().nameOf('select 1')).toBe(new StatementNames().nameOf('select 1'));
+  });
+
   it('past its bound names no new text, and still names the texts it named', () => {
     const names = new StatementNames(2);
     const a = names.nameOf('a');

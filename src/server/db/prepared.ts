@@ -5,13 +5,16 @@
 // Drizzle's `execute` takes no name, so this does what it does with one: the dialect builds the
 // query and the session prepares it under the name (node-postgres passes it to pg; PGlite
 // ignores it).
+import { createHash } from 'node:crypto';
 import type { SQL } from 'drizzle-orm';
 import type { Executor } from './database';
 
 /**
- * Names for statement texts: the same text always gets the same name, and a name is never
- * given to another text (pg refuses a name reused for other text on a connection). Only meant
- * for texts of a few fixed shapes; past `max` distinct texts, new ones get no name.
+ * Names for statement texts: a name is the text's hash, so the same text always gets the same
+ * name and another text another one, even from another copy of this module (Next.js bundles
+ * route code apart, and every copy shares the one database pool: pg refuses a name that a
+ * connection prepared for other text). Only meant for texts of a few fixed shapes; past `max`
+ * distinct texts, new ones get no name, so a connection never holds more than `max`.
  */
 export class StatementNames {
   private readonly names = new Map<string, string>();
@@ -24,7 +27,7 @@ export class StatementNames {
   nameOf(text: string): string | undefined {
     const known = this.names.get(text);
     if (known !== undefined || this.names.size >= this.max) return known;
-    const name = `${this.prefix}${this.names.size + 1}`;
+    const name = `${this.prefix}${createHash('sha256').update(text).digest('hex').slice(0, 32)}`;
     this.names.set(text, name);
     return name;
   }
