@@ -1,9 +1,12 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { v7 as uuidv7 } from 'uuid';
-import { keysCover, rawKeys } from './early-read';
+import { testDatabases } from '../../db/test-databases';
+import { GuessHints } from './guess-hints';
+import { keysCover, rawKeys, startEarlyRead } from './early-read';
 import { parseBatch } from './parse-batch';
 import { batchKeys } from './plan-batch';
+import { type PushKit, change, withPushKit } from './push-test-kit';
 
 const A = uuidv7();
 const B = uuidv7();
@@ -68,5 +71,31 @@ describe('the ids an early read takes from an unchecked body', () => {
       }),
       { numRuns: 2_000 },
     );
+  });
+});
+
+describe.each(testDatabases())('an early read on $name', (factory) => {
+  let kit: PushKit;
+  withPushKit(factory, (_, k) => (kit = k));
+
+  it('is sent only for a device read first, with a changes array within the batch limit, and reads the caller and the records named', async () => {
+    const db = kit.server.ctx.database.db;
+    const ana = await kit.userId('ana');
+    const hints = new GuessHints();
+    const c = change();
+    await kit.push('ana', [c], 'dev_early');
+    const body = (changes: unknown) => ({ deviceId: 'dev_early', changes });
+    expect(startEarlyRead(db, hints, ana, body([c]))).toBeNull(); // guessed
+    hints.record(ana, 'dev_early', false);
+    expect(startEarlyRead(db, hints, ana, body(Array.from({ length: 101 }, () => change())))).toBeNull();
+    expect(startEarlyRead(db, hints, ana, body('not an array'))).toBeNull();
+    expect(startEarlyRead(db, hints, ana, 'not an object')).toBeNull();
+    const early = startEarlyRead(db, hints, ana, body([c]));
+    expect(early).not.toBeNull();
+    await early!.sent;
+    const { caller, loaded } = await early!.result;
+    expect(caller.id).toBe(ana);
+    expect([...loaded.records.keys()]).toEqual([c.recordId]);
+    expect([...loaded.seen.keys()]).toEqual([c.changeId]);
   });
 });

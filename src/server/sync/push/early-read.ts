@@ -5,6 +5,7 @@
 // The ids are taken loosely from the unchecked body (any string shaped like a UUID where a
 // checked change takes its ids), so they name at least every id the checked batch needs; the
 // push uses the read only if it covers them (it always should), and reads again otherwise.
+import { MAX_CHANGES_PER_BATCH } from '@/protocol/limits';
 import type { Executor } from '../../db/database';
 import type { GuessHints } from './guess-hints';
 import { type CallerAndBatch, loadCallerAndBatch } from './load-batch';
@@ -30,9 +31,14 @@ export interface EarlyRead {
   readonly sent: Promise<void>;
 }
 
-/** The push's read, sent now, for a device that is read first; null for one that is guessed, or a body with no changes array. */
+/**
+ * The push's read, sent now, for a device that is read first; null for one that is guessed, or
+ * a body without a changes array of at most MAX_CHANGES_PER_BATCH.
+ */
 export function startEarlyRead(db: Executor, hints: GuessHints, userId: string, body: unknown): EarlyRead | null {
   if (!isObject(body) || typeof body.deviceId !== 'string' || hints.shouldGuess(userId, body.deviceId)) return null;
+  // A batch over the limit is refused (400) before anything is read: no read for it either.
+  if (!Array.isArray(body.changes) || body.changes.length > MAX_CHANGES_PER_BATCH) return null;
   const keys = rawKeys(body.changes);
   if (keys === null) return null;
   const result = loadCallerAndBatch(db, userId, keys.recordIds, keys.changeIds);
