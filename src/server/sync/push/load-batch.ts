@@ -2,7 +2,8 @@
 // assessments and parents its data refers to) and the idempotency-log entries of its change
 // ids. The records come as rows, their data as JSON text parsed only if the decision reads it
 // (record-state.ts): building the same as one json_agg value, and parsing all of it, cost
-// about twice as much (1.8 against 1.0 ms for 100 records of 0.5 KB). loadCallerAndBatch reads them without locks, with the caller (a push's first try);
+// about twice as much (1.8 against 1.0 ms for 100 records of 0.5 KB).
+// loadCallerAndBatch reads them without locks, with the caller (a push's first try);
 // lockAndLoad first takes the batch's record locks and then reads, row-locking the records that
 // exist, so a writer that took no advisory lock cannot change them before the batch commits.
 // On PostgreSQL lockAndLoad sends both statements in one round trip.
