@@ -12,6 +12,7 @@ import { type Limiter, memoryLimiter } from './http/rate-limit';
 import { type Logger, createLogger } from './log';
 import { ServerHlc } from './server-hlc';
 import { GuessHints } from './sync/push/guess-hints';
+import { RecentRecords } from './sync/push/recent-records';
 
 export interface Limiters {
   readonly sync: Limiter;
@@ -29,6 +30,8 @@ export interface ServerContext {
   readonly limits: Limiters;
   /** Whose next push to decide on a guess first (sync/push/guess-hints.ts). */
   readonly guessHints: GuessHints;
+  /** Records as last stored or read, for the push's start guess. */
+  readonly recentRecords: RecentRecords;
 }
 
 export interface ContextOptions {
@@ -61,6 +64,7 @@ export async function createContext(opts: ContextOptions): Promise<ServerContext
       loginAddress: memoryLimiter(config.loginFailuresPerAddress, config.loginWindowSeconds),
     },
     guessHints: new GuessHints(),
+    recentRecords: new RecentRecords(),
   };
 }
 

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { RecordState } from '@/core/apply-change';
 import type { ChangeInput } from '@/protocol/push';
 import { GuessTooShort, guessStart, planOnGuess } from './guess-start';
 import { parseBatch } from './parse-batch';
@@ -64,5 +65,27 @@ describe('the start guess of a batch', () => {
     const decided = planOnGuess({ ...meta, items: items([bad]) });
     expect(guessStart(items([bad])).expectations).toEqual([]);
     expect(decided?.plan.results[0]).toMatchObject({ status: 'failed', code: 'VALIDATION' });
+  });
+
+  it('guesses a record known whole (stored or read lately) as it was, so a conflict with it is decided on the guess', () => {
+    const id = newId();
+    const stored: RecordState = { type: 'assessment', entityId: NORTH, version: 3, data: { title: 'stored' }, deleted: false, hlc: '2026-11-26T10:00:00.000Z-0000-dev_b', updatedBy: newId(), deviceId: 'dev_b' };
+    const known = new Map([[id, stored]]);
+    const stale = change({ recordId: id, action: 'update', baseVersion: 2, data: { title: 'mine' }, hlc: '2026-11-26T09:00:00.000Z-0000-dev_g' });
+    const g = guessStart(items([stale]), known);
+    expect(g.expectations).toEqual([{ id, exists: true, version: 3, type: 'assessment', entityId: NORTH, deleted: false }]);
+    const decided = planOnGuess({ ...meta, items: items([stale]) }, known);
+    expect(decided?.plan.results.map((r) => [r.status, r.resolution, r.version])).toEqual([['conflict', 'server_wins', 3]]);
+    expect(decided?.plan.conflicts.map((c) => [c.winner.data, c.loser.data])).toEqual([[{ title: 'stored' }, { title: 'mine' }]]);
+    // Without it, the batch alone guesses the record at the change's base, which the stored version 3 would refute.
+    expect(guessStart(items([stale])).expectations[0]).toMatchObject({ version: 2 });
+  });
+
+  it('does not trust a known record older than the version a change was based on', () => {
+    const id = newId();
+    const old: RecordState = { type: 'assessment', entityId: NORTH, version: 1, data: {}, deleted: false, hlc: '2026-11-26T10:00:00.000Z-0000-dev_b', updatedBy: newId(), deviceId: 'dev_b' };
+    const g = guessStart(items([change({ recordId: id, action: 'update', baseVersion: 2, data: { n: 1 } })]), new Map([[id, old]]));
+    expect(g.expectations).toEqual([{ id, exists: true, version: 2, type: 'assessment', entityId: NORTH, deleted: false }]);
+    expect(() => g.records.get(id)!.hlc).toThrow(GuessTooShort);
   });
 });

@@ -4,13 +4,19 @@
 // deleted. The caller is guessed to hold every entity the batch names, and no change id to have
 // been seen before.
 //
+// A record this server stored or read recently (recent-records.ts) is guessed as it was then,
+// whole: at its version, with its stamp, author and data, which the version pins (a record's
+// content at a version never changes). So a batch that conflicts with a recent write, or
+// deletes a recent record, is guessed too. An update based on a version later than the one
+// known is guessed as above instead: what is known is out of date.
+//
 // Why: a batch decided on the guess can be written in one statement that first checks the guess
 // against the database (guarded-write.ts), so the common push costs one round trip instead of a
-// read and a write. Nothing else of a record is guessed: reading its data, stamp or author (a
-// conflict, a delete keeping its data) throws GuessTooShort, and the batch goes the long way.
-// So when the checks hold, the decision on the guess is the decision on the database: planBatch
-// is deterministic, and it read only what the checks compared.
-// Pure.
+// read and a write. Nothing else of a record is guessed: reading the data, stamp or author of a
+// record not known whole throws GuessTooShort, and the batch goes the long way. So when the
+// checks hold, the decision on the guess is the decision on the database: planBatch is
+// deterministic, and it read only what the checks compared or what their version pins.
+// Pure: what is known comes in as `known`.
 import type { RecordState } from '@/core/apply-change';
 import { referencedId } from '@/core/change-access';
 import { IdSchema, type RecordData, type RecordType } from '@/protocol/records';
@@ -44,11 +50,24 @@ export class GuessTooShort extends Error {
   }
 }
 
-export function guessStart(items: readonly BatchItem[]): StartGuess {
+/** Records known whole, by id (recent-records.ts). */
+export interface KnownRecords {
+  get(id: string): RecordState | undefined;
+}
+
+const NOTHING_KNOWN: KnownRecords = { get: () => undefined };
+
+export function guessStart(items: readonly BatchItem[], known: KnownRecords = NOTHING_KNOWN): StartGuess {
   const expectations = new Map<string, Expectation>();
+  const whole = new Map<string, RecordState>();
   const entityIds = new Set<string>();
-  const guess = (e: Expectation) => {
-    if (!expectations.has(e.id)) expectations.set(e.id, e);
+  // The first guess of an id stands; a record known whole is guessed as known, unless `usable` says otherwise.
+  const guess = (e: Expectation, usable: (k: RecordState) => boolean = () => true) => {
+    if (expectations.has(e.id)) return;
+    const k = known.get(e.id);
+    if (k === undefined || !usable(k)) return void expectations.set(e.id, e);
+    expectations.set(e.id, { id: e.id, exists: true, version: k.version, type: k.type, entityId: k.entityId, deleted: k.deleted });
+    whole.set(e.id, k);
   };
   for (const item of items) {
     if (item.kind !== 'valid') continue;
@@ -58,14 +77,12 @@ export function guessStart(items: readonly BatchItem[]): StartGuess {
     const ref = referencedId(c);
     if (ref !== undefined && IdSchema.safeParse(ref).success)
       guess({ id: ref, exists: true, entityId: c.entityId, deleted: false, ...(c.type === 'response' ? { type: 'assessment' as const } : {}) });
-    guess(
-      c.action === 'create'
-        ? { id: c.recordId, exists: false }
-        : { id: c.recordId, exists: true, version: c.baseVersion, type: c.type, entityId: c.entityId, deleted: false },
-    );
+    if (c.action === 'create') guess({ id: c.recordId, exists: false });
+    // Known at a version older than the change's base: out of date.
+    else guess({ id: c.recordId, exists: true, version: c.baseVersion, type: c.type, entityId: c.entityId, deleted: false }, (k) => k.version >= c.baseVersion);
   }
   const records = new Map<string, RecordState>();
-  for (const e of expectations.values()) if (e.exists) records.set(e.id, new GuessedRecord(e));
+  for (const e of expectations.values()) if (e.exists) records.set(e.id, whole.get(e.id) ?? new GuessedRecord(e));
   return { records, expectations: [...expectations.values()], entityIds: [...entityIds] };
 }
 
@@ -113,8 +130,8 @@ export interface GuessedPlan {
 }
 
 /** The batch decided on its start guess, or null when deciding needed more than the guess. */
-export function planOnGuess(input: Omit<PlanInput, 'entityIds' | 'records' | 'seen'>): GuessedPlan | null {
-  const guess = guessStart(input.items);
+export function planOnGuess(input: Omit<PlanInput, 'entityIds' | 'records' | 'seen'>, known?: KnownRecords): GuessedPlan | null {
+  const guess = guessStart(input.items, known);
   try {
     return { guess, plan: planBatch({ ...input, entityIds: guess.entityIds, records: guess.records, seen: new Map() }) };
   } catch (e) {

@@ -75,6 +75,20 @@ describe.each(testDatabases())('push conflicts, last write wins, on $name', (fac
     ]);
   });
 
+  it('decides against the stored record when it changed elsewhere since this server last stored or read it', async () => {
+    const recordId = await seeded(kit.stamp(-50_000, 0, 'dev_cora'));
+    // Another server process writes version 3: this one still knows version 2 (recent-records.ts).
+    const elsewhere = kit.stamp(-20_000, 0, 'dev_other');
+    await database.db.execute(
+      sql`update records set version = 3, data = '{"v":"elsewhere"}'::jsonb, hlc = ${elsewhere}, device_id = 'dev_other' where id = ${recordId}`,
+    );
+    const c = change({ recordId, action: 'update', baseVersion: 2, hlc: kit.stamp(-30_000, 0, 'dev_ana'), data: { v: 'ana' } });
+    const res = await kit.push('ana', [c], 'dev_ana');
+    expect(res.conflicts).toMatchObject([{ status: 'conflict', resolution: 'server_wins', version: 3, record: { version: 3, data: { v: 'elsewhere' }, hlc: elsewhere } }]);
+    expect(await storedRecord(database, recordId)).toMatchObject({ version: 3, data: { v: 'elsewhere' } });
+    expect((await conflictsOf(recordId)).map((r) => [r.winner.version, r.winner.data, r.loser.data])).toEqual([[3, { v: 'elsewhere' }, { v: 'ana' }]]);
+  });
+
   it('server_wins: an earlier stamp is not applied; the result carries the server record, the loser is logged', async () => {
     const serverHlc = kit.stamp(-5_000, 0, 'dev_cora');
     const recordId = await seeded(serverHlc);

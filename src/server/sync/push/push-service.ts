@@ -53,9 +53,10 @@ export async function pushBatch(
   };
   const firstTry = async (): Promise<BatchPlan> => {
     const meta = metaNow();
-    const guessed = early === null && ctx.guessHints.shouldGuess(userId, deviceId) ? planOnGuess({ ...meta, items: batch.items }) : null;
+    const guessed = early === null && ctx.guessHints.shouldGuess(userId, deviceId) ? planOnGuess({ ...meta, items: batch.items }, ctx.recentRecords) : null;
     if (guessed !== null && (await writeIfGuessedRight(db, guessed, meta, keys))) return guessed.plan;
     const first = early?.covers(keys) ? await early.result : await loadCallerAndBatch(db, userId, recordIds, changeIds);
+    ctx.recentRecords.remember(first.loaded.records);
     caller = first.caller;
     return apply(db, first.loaded, caller);
   };
@@ -63,8 +64,17 @@ export async function pushBatch(
     if (attempt === 1) return firstTry();
     // A guarded write that aborted did not read the caller.
     const known = (caller ??= await loadCaller(ctx, userId));
-    return db.transaction(async (tx) => apply(tx, await lockAndLoad(tx, kind, recordIds, changeIds), known));
+    return db.transaction(async (tx) => {
+      const loaded = await lockAndLoad(tx, kind, recordIds, changeIds);
+      ctx.recentRecords.remember(loaded.records);
+      return apply(tx, loaded, known);
+    });
   }, retry);
+  // Committed now: what the batch wrote is the records' state at their new versions.
+  ctx.recentRecords.remember(
+    plan.writes.map((w) => [w.id, w.record] as const),
+    texts,
+  );
   ctx.guessHints.record(userId, deviceId, clean);
   // The server's clock moves past every stamp it stored, so serverHlc is later than all of them.
   const latest = plan.stamps.reduce<string | undefined>((a, s) => (a === undefined || compareHlc(s, a) > 0 ? s : a), undefined);

@@ -7,8 +7,11 @@ import { type RecordRow, toSyncRecord } from '../record-row';
 /** A stored record row with its data as JSON text (`data::text`), as load-batch.ts reads them. */
 export type TextRecordRow = Omit<RecordRow, 'data' | 'version'> & { readonly data: string; readonly version: number | string };
 
+/** A record's fields but its data. */
+type RecordFields = Omit<RecordState, 'data'>;
+
 /**
- * A record read for a push, its data parsed only when read: a clean update replaces the data
+ * A record with its data as JSON text, parsed only when read: a clean update replaces the data
  * without looking at it, so only conflicts, deletes and server_wins answers pay for parsing it.
  */
 class LoadedRecord implements RecordState {
@@ -21,23 +24,42 @@ class LoadedRecord implements RecordState {
   readonly deviceId: string;
   private parsed: RecordData | undefined;
 
-  constructor(private readonly text: string, r: TextRecordRow) {
+  constructor(
+    readonly dataText: string,
+    r: RecordFields,
+  ) {
     this.type = r.type;
-    this.entityId = r.entity_id;
-    this.version = Number(r.version);
+    this.entityId = r.entityId;
+    this.version = r.version;
     this.deleted = r.deleted;
     this.hlc = r.hlc;
-    this.updatedBy = r.updated_by;
-    this.deviceId = r.device_id;
+    this.updatedBy = r.updatedBy;
+    this.deviceId = r.deviceId;
   }
 
   get data(): RecordData {
-    return (this.parsed ??= JSON.parse(this.text) as RecordData);
+    return (this.parsed ??= JSON.parse(this.dataText) as RecordData);
   }
 }
 
 export function textRowToState(r: TextRecordRow): RecordState {
-  return new LoadedRecord(r.data, r);
+  return new LoadedRecord(r.data, {
+    type: r.type,
+    entityId: r.entity_id,
+    version: Number(r.version),
+    deleted: r.deleted,
+    hlc: r.hlc,
+    updatedBy: r.updated_by,
+    deviceId: r.device_id,
+  });
+}
+
+/**
+ * `state` as a new record holding its data as JSON text (`text` when the caller has it), parsed
+ * when read; it shares no parsed data with `state`.
+ */
+export function textRecordState(state: RecordState, text?: string): RecordState {
+  return new LoadedRecord(state instanceof LoadedRecord ? state.dataText : (text ?? JSON.stringify(state.data)), state);
 }
 
 export function stateToRow(id: string, s: RecordState): RecordRow {
