@@ -47,4 +47,25 @@ describe.each(testDatabases())('migrations on $name', (factory) => {
       await database.close();
     }
   });
+
+  it('refuses an update of a record that does not move its version on, and changes nothing', async () => {
+    const database = await factory.create();
+    try {
+      const db = database.db;
+      const [entity] = await rows<{ id: string }>(db, sql`insert into entities (name, kind) values ('E', 'camp') returning id`);
+      const id = '0190f0e0-0000-7000-8000-000000000002';
+      await db.execute(
+        sql`insert into records (id, type, entity_id, version, data, hlc, updated_by, device_id)
+            values (${id}, 'assessment', ${entity!.id}, 2, '{"v":2}', 'h', ${entity!.id}, 'd')`,
+      );
+      for (const version of [2, 1])
+        await expect(db.execute(sql`update records set data = '{"v":"other"}', version = ${version} where id = ${id}`)).rejects.toMatchObject({
+          cause: { message: expect.stringMatching(/without a new version/) },
+        });
+      await db.execute(sql`update records set data = '{"v":3}', version = 3 where id = ${id}`);
+      expect(await rows(db, sql`select version, data from records where id = ${id}`)).toEqual([{ version: 3, data: { v: 3 } }]);
+    } finally {
+      await database.close();
+    }
+  });
 });
