@@ -1,6 +1,7 @@
 // Records as this server last stored or read them, by id: the most recently touched ones, up to
 // a bound. A record's content at a given version never changes (every write sets a new version:
-// push, restore_loser), so a state known at version V is the stored one whenever the stored
+// push, restore_loser; migration 0004 refuses an update that does not; a record is never removed,
+// a delete is a tombstone), so a state known at version V is the stored one whenever the stored
 // version is V. That lets the start guess (guess-start.ts) carry a whole record, stamp and data
 // included, and the guarded write (guarded-write.ts) check it by its version alone: a batch
 // that conflicts with a recent write is then decided and written in one statement, where it
