@@ -1,11 +1,11 @@
 import { sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { rows } from './database';
-import { StatementNames, preparedRows } from './prepared';
+import { StatementNames, generation, preparedRows } from './prepared';
 import { testDatabases } from './test-databases';
 
 describe('statement names', () => {
-  it('gives one text the same name every time and another text another name', () => {
+  it('gives one text the same name use after use and another text another name', () => {
     const names = new StatementNames();
     const a = names.nameOf('select 1');
     expect(a).toBeDefined();
@@ -15,6 +15,15 @@ describe('statement names', () => {
 
   it('gives one text the same name from another instance (another copy of the module)', () => {
     expect(new StatementNames().nameOf('select 1')).toBe(new StatementNames().nameOf('select 1'));
+  });
+
+  it('moves a text to a new name at its 16th use and each time its uses double, up to 20 times', () => {
+    const names = new StatementNames();
+    const used = Array.from({ length: 64 }, () => names.nameOf('select 1'));
+    const changedAt = used.flatMap((name, i) => (i > 0 && name !== used[i - 1] ? [i + 1] : []));
+    expect(changedAt).toEqual([16, 32, 64]);
+    expect(new Set(used).size).toBe(4);
+    expect([generation(1), generation(15), generation(16), generation(2 ** 23 - 1), generation(2 ** 23), generation(2 ** 40)]).toEqual([0, 0, 1, 19, 20, 20]);
   });
 
   it('past its bound names no new text, and still names the texts it named', () => {
@@ -42,6 +51,37 @@ describe.each(testDatabases())('prepared statements on $name', (factory) => {
           sql`select name, statement from pg_prepared_statements where starts_with(name, ${prefix})`,
         );
         expect(prepared.map((p) => p.statement)).toEqual([expect.stringContaining('as doubled')]);
+      });
+    } finally {
+      await database.close();
+    }
+  });
+});
+
+describe.runIf(process.env.TEST_DATABASE_URL)('prepared statements on PostgreSQL as their table grows', () => {
+  it('read a table by its index once it has grown, though their first plans were made while it was nearly empty', async () => {
+    const [postgres] = testDatabases().filter((f) => f.name === 'postgres');
+    const database = await postgres!.create();
+    try {
+      const prefix = `fs_test_${Math.random().toString(36).slice(2, 8)}_`;
+      const names = new StatementNames(200, prefix);
+      const ids = Array.from({ length: 100 }, (_, i) => `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`);
+      const lookup = sql`select count(*)::int as n from grows where id = any(${`{${ids.join(',')}}`}::uuid[])`;
+      await database.db.transaction(async (tx) => {
+        // As on a new database: the table analysed while it held a few rows. A temporary table,
+        // since autovacuum never analyses one: only a new plan can see it grow.
+        await tx.execute(sql`create temporary table grows (id uuid primary key, note text) on commit drop`);
+        await tx.execute(sql`insert into grows select gen_random_uuid() from generate_series(1, 3)`);
+        await tx.execute(sql`analyze grows`);
+        // Enough uses for PostgreSQL to settle on a generic plan (it may after 5): a scan of the table.
+        for (let i = 0; i < 10; i++) expect(await preparedRows(tx, lookup, names)).toEqual([{ n: 0 }]);
+        await tx.execute(sql`insert into grows select gen_random_uuid() from generate_series(1, 20000)`);
+        for (let i = 0; i < 30; i++) expect(await preparedRows(tx, lookup, names)).toEqual([{ n: 0 }]);
+        const [latest] = await rows<{ name: string }>(tx, sql`select name from pg_prepared_statements where starts_with(name, ${prefix}) order by prepare_time desc, name desc limit 1`);
+        const plan = await rows<{ 'QUERY PLAN': string }>(tx, sql.raw(`explain execute ${latest!.name}('{${ids[0]}}')`));
+        const text = plan.map((r) => r['QUERY PLAN']).join('\n');
+        expect(text).toContain('grows_pkey');
+        expect(text).not.toContain('Seq Scan');
       });
     } finally {
       await database.close();
