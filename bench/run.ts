@@ -57,6 +57,21 @@ interface Args {
   n: number | null;
 }
 
+// Scenarios that build on another's data: the replay and the conflicts reuse the push's
+// records, and the selective pull's 10,000 are the ones the full pull loaded.
+const PREREQUISITES: Record<string, string[]> = { replay: ['push'], conflicts: ['push'], 'pull-selective': ['pull'] };
+
+/** The scenarios asked for with `--only`, and the ones they build on. */
+function withPrerequisites(asked: readonly string[]): Set<string> {
+  const out = new Set<string>();
+  const add = (s: string): void => {
+    for (const p of PREREQUISITES[s] ?? []) add(p);
+    out.add(s);
+  };
+  for (const s of asked) add(s);
+  return out;
+}
+
 function parseArgs(argv: string[]): Args {
   const get = (flag: string): string | undefined => {
     const i = argv.indexOf(flag);
@@ -67,7 +82,7 @@ function parseArgs(argv: string[]): Args {
   return {
     quick,
     runs: Number(get('--runs') ?? (quick ? 1 : 5)),
-    only: only ? new Set(only.split(',')) : null,
+    only: only ? withPrerequisites(only.split(',')) : null,
     out: path.resolve(get('--out') ?? (quick ? path.join(os.tmpdir(), 'fieldsync-bench-quick') : path.join(ROOT, 'bench/results'))),
     build: argv.includes('--build') ? 'force' : argv.includes('--no-build') ? 'skip' : 'auto',
     n: get('--n') ? Number(get('--n')) : null,
