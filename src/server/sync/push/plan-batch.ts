@@ -66,6 +66,12 @@ export interface BatchPlan {
   readonly log: LoggedChange[];
   /** Every stamp compared and stored, for the server's clock. */
   readonly stamps: string[];
+  /**
+   * Stored records that records written by the batch refer to (a response's assessment, a media
+   * record's parent), other than ones the batch writes itself: the write checks they are still
+   * there, not deleted, and holds them until it commits (write-batch.ts).
+   */
+  readonly references: string[];
 }
 
 /** Record ids the batch reads and writes, and the change ids it may have seen before. */
@@ -93,9 +99,10 @@ export function planBatch(input: PlanInput): BatchPlan {
     input,
     records,
     touched: new Set<string>(),
+    referenced: new Set<string>(),
     entityIds,
     view: { entityIds, lookup: (id) => records.get(id) },
-    plan: { results: [], writes: [], conflicts: [], log: [], stamps: [] },
+    plan: { results: [], writes: [], conflicts: [], log: [], stamps: [], references: [] },
   };
   const { plan } = run;
 
@@ -125,6 +132,7 @@ export function planBatch(input: PlanInput): BatchPlan {
     const record = run.records.get(id);
     if (record) plan.writes.push({ id, previousVersion: input.records.get(id)?.version ?? null, record });
   }
+  for (const id of run.referenced) if (!run.touched.has(id)) plan.references.push(id);
   return plan;
 }
 
@@ -134,6 +142,8 @@ interface Run {
   readonly records: Map<string, RecordState>;
   /** Records to write at the end. */
   readonly touched: Set<string>;
+  /** Ids that the changes written refer to. */
+  readonly referenced: Set<string>;
   readonly entityIds: ReadonlySet<string>;
   /** What the access rules read: the entities, and records as the batch has left them so far. */
   readonly view: AccessView;
@@ -153,6 +163,8 @@ function decide(run: Run, c: Change, ids: { changeId: string; recordId: string |
   if (out.kind === 'applied' || out.resolution === 'client_wins') {
     records.set(c.recordId, out.record);
     run.touched.add(c.recordId);
+    const ref = referencedId(c);
+    if (ref !== undefined) run.referenced.add(ref);
   }
   if (out.kind === 'applied') return successResult(ids, out.record.version);
   plan.conflicts.push({

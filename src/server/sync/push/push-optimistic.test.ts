@@ -75,6 +75,22 @@ describe.each(testDatabases())('an optimistic push that loses a race on $name', 
     expect(await countRows(database, 'sync_changes')).toBe(before.changes + 3);
   });
 
+  it('a response whose assessment was deleted after the read is decided again under locks, and fails', async () => {
+    const assessment = change();
+    await kit.push('ana', [assessment]);
+    const response = change({ type: 'response', data: { assessmentId: assessment.recordId, answer: 'yes' } });
+    const remove = change({ recordId: assessment.recordId, action: 'delete', baseVersion: 1, data: undefined });
+
+    const { res, writes } = await pushIntercepted([response], async () => {
+      const other = await kit.push('cora', [remove], 'dev_fast');
+      expect(other.successful.map((r) => r.version)).toEqual([2]);
+    });
+
+    expect(writes).toBe(2);
+    expect(res.failed).toMatchObject([{ changeId: response.changeId, code: 'NOT_FOUND' }]);
+    expect(await storedRecord(database, response.recordId)).toBeUndefined();
+  });
+
   it('a statement whose row count comes out short aborts as a retryable serialization failure and leaves nothing', async () => {
     const userId = await kit.userId('ben'); // has never pushed here, so the insert itself succeeds
     const error = await database.db
@@ -161,6 +177,20 @@ describe.each(testDatabases().filter((f) => f.name === 'postgres'))('a guarded w
     expect(res.conflicts).toMatchObject([{ changeId: created.changeId, resolution: 'server_wins', version: 1 }]);
     expect((await storedRecord(database, created.recordId))?.data).toEqual({ by: 'other' });
     expect(await countRows(database, 'sync_changes')).toBe(before + 1);
+  });
+
+  it('a response whose assessment another writer deleted while the statement ran is decided again under locks, and fails', async () => {
+    const assessment = change();
+    await kit.push('ana', [assessment]);
+    const response = change({ type: 'response', data: { assessmentId: assessment.recordId, answer: 'yes' } });
+    const { res, guarded, transactions } = await pushWhileHeld(
+      sql`update records set version = 2, deleted = true, hlc = ${kit.stamp(5, 0, 'dev_other')} where id = ${assessment.recordId}`,
+      [response],
+    );
+    expect([guarded, transactions]).toEqual([1, 1]);
+    expect(res.successful).toEqual([]);
+    expect(res.failed).toMatchObject([{ changeId: response.changeId, code: 'NOT_FOUND' }]);
+    expect(await storedRecord(database, response.recordId)).toBeUndefined();
   });
 });
 

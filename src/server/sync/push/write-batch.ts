@@ -3,12 +3,16 @@
 // idempotency log with every result, and the caller's last push time. The statement checks
 // its own row counts (fieldsync_expect_rows, migration 0003): if another writer got to one of
 // the batch's records or change ids after the batch read them, it aborts as a serialization
-// failure (40001) and leaves nothing, so it is safe without a transaction around it.
+// failure (40001) and leaves nothing, so it is safe without a transaction around it. So it does
+// for a record the batch's writes refer to (an assessment its responses name) that another
+// writer deleted: it takes a share lock on each such record, which waits for a deleting writer
+// and then sees the record as that writer left it, and blocks deleters until it commits.
 import { type SQL, sql } from 'drizzle-orm';
 import type { Executor } from '../../db/database';
 import { preparedRows } from '../../db/prepared';
 import type { RecordData } from '@/protocol/records';
 import { storedResult } from './change-results';
+import { uuidArrayParam } from './lock-records';
 import type { BatchPlan, RecordWrite } from './plan-batch';
 
 export interface WriteMeta {
@@ -106,6 +110,16 @@ export function writeParts(plan: BatchPlan, meta: WriteMeta, when: SQL | null): 
       )`);
     counted.push(sql`(select count(*) from logged)::int`);
   }
+  if (plan.references.length > 0) {
+    // FOR SHARE, not KEY SHARE: a delete is an update of non-key columns, which KEY SHARE lets by.
+    parts.push(sql`refs as (
+        select count(*)::int as n from (
+          select 1 from records where id = any(${uuidArrayParam(plan.references)}) and not deleted ${when === null ? sql`` : sql`and ${when}`}
+          for share
+        ) r
+      )`);
+    counted.push(sql`(select n from refs)`);
+  }
   parts.push(sql`activity as (
         insert into sync_activity (user_id, last_push_at)
         select ${meta.userId}::uuid, ${new Date(meta.now).toISOString()}::timestamptz ${onlyIf}
@@ -114,7 +128,7 @@ export function writeParts(plan: BatchPlan, meta: WriteMeta, when: SQL | null): 
       )`);
   counted.push(sql`0`);
   // Data-modifying CTEs run to completion whether or not they are read.
-  return { parts, written: sql.join(counted, sql` + `), expected: records.length + log.length };
+  return { parts, written: sql.join(counted, sql` + `), expected: records.length + log.length + plan.references.length };
 }
 
 /**
