@@ -31,9 +31,9 @@ export async function writeBatch(tx: Executor, plan: BatchPlan, meta: WriteMeta)
 export interface WriteParts {
   /** The statement's common table expressions, in order. */
   readonly parts: SQL[];
-  /** How many records and log entries the statement wrote, as an SQL expression. */
+  /** How many records and log entries the statement wrote, and referenced records it found, as an SQL expression. */
   readonly written: SQL;
-  /** How many it must write. */
+  /** How many it must write and find. */
   readonly expected: number;
 }
 
