@@ -56,6 +56,7 @@ export function writeParts(plan: BatchPlan, meta: WriteMeta, when: SQL | null): 
   const log = plan.log.map((l) => ({ change_id: l.changeId, record_id: l.recordId, original_hlc: l.originalHlc, result: storedResult(l.result) }));
 
   const onlyIf = when === null ? sql`` : sql`where ${when}`;
+  const andIf = when === null ? sql`` : sql`and ${when}`;
   // Only the parts this batch needs: planning the statement is a good part of its cost.
   const inserts = records.some((r) => r.previousVersion === null);
   const updates = records.some((r) => r.previousVersion !== null);
@@ -114,7 +115,7 @@ export function writeParts(plan: BatchPlan, meta: WriteMeta, when: SQL | null): 
     // FOR SHARE, not KEY SHARE: a delete is an update of non-key columns, which KEY SHARE lets by.
     parts.push(sql`refs as (
         select count(*)::int as n from (
-          select 1 from records where id = any(${uuidArrayParam(plan.references)}) and not deleted ${when === null ? sql`` : sql`and ${when}`}
+          select 1 from records where id = any(${uuidArrayParam(plan.references)}) and not deleted ${andIf}
           for share
         ) r
       )`);
