@@ -1,5 +1,6 @@
 // Server configuration from environment variables (documented in README "Configuration").
 import path from 'node:path';
+import { RECENT_RECORDS } from './sync/push/recent-records';
 
 export interface Config {
   /** `postgres://…`; unset means the embedded PGlite database in `dataDir`. */
@@ -18,15 +19,17 @@ export interface Config {
   readonly loginWindowSeconds: number;
   /** Trust the first X-Forwarded-For hop as the client address (behind a proxy you run). */
   readonly trustProxy: boolean;
+  /** Records the push keeps as last stored or read (recent-records.ts); 0 keeps none. */
+  readonly knownRecords: number;
 }
 
 type Env = Record<string, string | undefined>;
 
-function int(env: Env, key: string, fallback: number): number {
+function int(env: Env, key: string, fallback: number, min = 1): number {
   const raw = env[key];
   if (raw === undefined || raw === '') return fallback;
   const n = Number(raw);
-  if (!Number.isInteger(n) || n <= 0) throw new Error(`${key} must be a positive integer, got ${JSON.stringify(raw)}`);
+  if (!Number.isSafeInteger(n) || n < min) throw new Error(`${key} must be ${min === 0 ? 'a whole number, 0 or more' : 'a positive integer'}, got ${JSON.stringify(raw)}`);
   return n;
 }
 
@@ -43,6 +46,7 @@ export function configFromEnv(env: Env = process.env): Config {
     loginFailuresPerAddress: int(env, 'FIELDSYNC_LOGIN_FAILURES_PER_ADDRESS', 50),
     loginWindowSeconds: int(env, 'FIELDSYNC_LOGIN_WINDOW_SECONDS', 15 * 60),
     trustProxy: env.FIELDSYNC_TRUST_PROXY === '1' || env.FIELDSYNC_TRUST_PROXY === 'true',
+    knownRecords: int(env, 'FIELDSYNC_KNOWN_RECORDS', RECENT_RECORDS, 0),
   };
 }
 

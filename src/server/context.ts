@@ -64,7 +64,7 @@ export async function createContext(opts: ContextOptions): Promise<ServerContext
       loginAddress: memoryLimiter(config.loginFailuresPerAddress, config.loginWindowSeconds),
     },
     guessHints: new GuessHints(),
-    recentRecords: new RecentRecords(),
+    recentRecords: new RecentRecords(config.knownRecords),
   };
 }
 

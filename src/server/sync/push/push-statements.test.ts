@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { ChangeInput, PushResponse } from '@/protocol/push';
 import type { Database } from '../../db/database';
 import { testDatabases } from '../../db/test-databases';
-import { change, type PushKit, watchedDatabase, withPushKit } from './push-test-kit';
+import { change, type PushKit, pushKit, watchedDatabase, withPushKit } from './push-test-kit';
 
 // The batch path is set-based: a batch costs the same handful of SQL statements whether it
 // holds 1 change or 100. Statements are counted by wrapping the database handle the API uses:
@@ -57,6 +57,20 @@ describe.each(testDatabases())('push statement count on $name', (factory) => {
     const m = await countedPush(mixedOn(creates));
     expect([m.res.successful.length, m.res.conflicts.length, m.res.failed.length]).toEqual([80, 20, 0]);
     expect(m.statements).toBe(1);
+  });
+
+  it('with no known records kept (FIELDSYNC_KNOWN_RECORDS=0), the same batch on records it just wrote costs three statements', async () => {
+    const forgetful = await pushKit(database, { knownRecords: 0 });
+    const counted = async (changes: unknown[]) => {
+      const c = countingDatabase(database);
+      return { res: await forgetful.pushWith(c.database, changes, 'dev_forgetful'), statements: c.count() };
+    };
+    const creates = Array.from({ length: 100 }, () => change());
+    expect((await counted(creates)).statements).toBe(1);
+    const m = await counted(mixedOn(creates));
+    expect([m.res.successful.length, m.res.conflicts.length, m.res.failed.length]).toEqual([80, 20, 0]);
+    // The guess knew no stored record, so the conflicts failed its check: guess, read, write.
+    expect(m.statements).toBe(3);
   });
 
   it('the same batch on records written elsewhere costs three statements; its replay, read first, two', async () => {

@@ -22,6 +22,12 @@ describe('recent records', () => {
     expect([recent.get('a')?.version, recent.get('b'), recent.get('c')?.version, recent.size]).toEqual([2, undefined, 1, 2]);
   });
 
+  it('keep nothing when their bound is 0 (FIELDSYNC_KNOWN_RECORDS=0)', () => {
+    const recent = new RecentRecords(0);
+    recent.remember([['a', state(1)]]);
+    expect([recent.get('a'), recent.size]).toEqual([undefined, 0]);
+  });
+
   it('never go back to an older version of a record (a read that raced a later write)', () => {
     const recent = new RecentRecords();
     recent.remember([['a', state(3)]]);

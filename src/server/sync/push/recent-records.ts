@@ -28,6 +28,7 @@ export class RecentRecords {
 
   /** Remembers each record's state; `texts` gives the JSON text of data objects serialized already. */
   remember(records: Iterable<readonly [string, RecordState]>, texts?: ReadonlyMap<RecordData, string>): void {
+    if (this.max === 0) return;
     for (const [id, state] of records) {
       const known = this.states.get(id);
       // Never back to an older version (a read that raced a newer write).
