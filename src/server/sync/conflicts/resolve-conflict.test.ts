@@ -122,6 +122,32 @@ describe.each(testDatabases())('POST /sync/resolve on $name', (factory) => {
     expect((await record(recordId)).deleted).toBe(true);
   });
 
+  it('restore_loser of a response whose assessment was deleted since is 404 and changes nothing; under a live one it restores', async () => {
+    const responseConflict = async () => {
+      const assessmentId = await insertRecord(db(), { entityId: E.campNorth.id });
+      const recordId = await insertRecord(db(), { type: 'response', entityId: E.campNorth.id, data: { assessmentId, answer: 'first' } });
+      await writeRecord(db(), recordId, { data: { assessmentId, answer: 'winner' } });
+      const loser = side({ data: { assessmentId, answer: 'loser' }, version: 1 });
+      const conflictId = await insertConflict(db(), { recordId, entityId: E.campNorth.id, type: 'response', loser, resolution: 'server_wins' });
+      return { assessmentId, recordId, conflictId };
+    };
+    const live = await responseConflict();
+    const restored = await resolve(cora, { conflictId: live.conflictId, action: 'restore_loser' });
+    expect(restored.status).toBe(200);
+    expect(restored.body.record).toMatchObject({ version: 3, data: { answer: 'loser' } });
+
+    const orphan = await responseConflict();
+    await writeRecord(db(), orphan.assessmentId, { deleted: true });
+    const before = await record(orphan.recordId);
+    const r = await resolve(cora, { conflictId: orphan.conflictId, action: 'restore_loser' });
+    expect(r.status).toBe(404);
+    expect(r.body.error?.code).toBe('NOT_FOUND');
+    expect(JSON.stringify(r.body)).toMatch(/the assessment is deleted/);
+    expect(await record(orphan.recordId)).toEqual(before);
+    const [row] = await rows<{ status: string }>(db(), sql`select status from sync_conflicts where id = ${orphan.conflictId}`);
+    expect(row!.status).toBe('open');
+  });
+
   it('lets only a coordinator of the entity, or an admin, resolve', async () => {
     const { conflictId } = await conflicted(E.campNorth.id);
     for (const email of ['ana@demo.fieldsync', 'ben@demo.fieldsync']) {

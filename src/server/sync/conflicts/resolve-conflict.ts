@@ -7,17 +7,22 @@
 //                    write; the version it replaced is kept in the entry (`replaced`).
 // The conflict row is locked first (select … for update), so of two concurrent resolves one
 // succeeds and the other sees it resolved: 409 ALREADY_RESOLVED.
+// A restored response or media record must still point at a live assessment or parent, as a
+// push of it must (change-access.ts): one deleted since the conflict → 404 NOT_FOUND, nothing
+// changed. The referenced record is share-locked, so a delete cannot land before the commit.
 import { sql } from 'drizzle-orm';
-import { type ResolveResponse, ResolveRequestSchema } from '@/protocol/conflicts';
+import { type AccessSubject, checkAccess, referencedId } from '@/core/change-access';
+import { type ConflictSide, type ResolveResponse, ResolveRequestSchema } from '@/protocol/conflicts';
 import { MAX_SMALL_BODY_BYTES } from '@/protocol/limits';
 import { IdSchema } from '@/protocol/records';
 import { type Caller, authenticate, requireRole } from '../../auth/authenticate';
 import type { ServerContext } from '../../context';
 import { type Tx, rows } from '../../db/database';
-import { ApiError, forbidden, notFound } from '../../http/api-error';
+import { ApiError, forbidden, notFound, validation } from '../../http/api-error';
 import { parseWith, readJson } from '../../http/read-json';
 import { json } from '../../http/respond';
 import { lockRecords } from '../push/lock-records';
+import { rowToState } from '../push/record-state';
 import { RECORD_COLUMNS, type RecordRow, toSyncRecord } from '../record-row';
 import { CONFLICT_COLUMNS, type ConflictRow, toConflictEntry, toSide } from './conflict-entry';
 
@@ -69,11 +74,14 @@ async function restoreLoser(
   resolvedAt: string,
 ): Promise<{ conflict: ConflictRow; record: RecordRow }> {
   const cols = sql.raw(RECORD_COLUMNS);
-  // The same per-record lock as push, so a restore and a batch touching the record take turns.
-  await lockRecords(tx, [conflict.record_id]);
+  const loser = toSide(conflict.loser);
+  const refId = referencedId({ type: conflict.type, action: loser.deleted ? 'delete' : 'update', entityId: conflict.entity_id, data: loser.data });
+  // The same per-record locks as push, so a restore and a batch touching the record, or the
+  // assessment it points at, take turns.
+  await lockRecords(tx, refId === undefined ? [conflict.record_id] : [conflict.record_id, refId]);
   const [current] = await rows<RecordRow>(tx, sql`select ${cols} from records where id = ${conflict.record_id} for update`);
   if (!current) throw notFound('the conflict names a record that does not exist');
-  const loser = toSide(conflict.loser);
+  await checkRestorable(tx, restoreSubject(current, loser), refId);
   ctx.hlc.observe(current.hlc);
   const hlc = ctx.hlc.next();
   // A restored delete keeps the record's last data, like any tombstone.
@@ -100,4 +108,28 @@ async function restoreLoser(
         where id = ${conflict.id} returning ${CONFLICT_COLUMNS}`,
   );
   return { conflict: done!, record: record! };
+}
+
+/** The loser as a change to the record, for the rules a push of it must keep. */
+function restoreSubject(current: RecordRow, loser: ConflictSide): AccessSubject {
+  return { type: current.type, action: loser.deleted ? 'delete' : 'update', entityId: current.entity_id, data: loser.deleted ? undefined : loser.data };
+}
+
+/**
+ * Throws when the loser, written back over `current`, would break a rule a push of it must
+ * keep: a response's assessment (a media record's parent) must exist, in the same entity, and
+ * not be deleted. The entity is the record's own, which the caller may resolve for.
+ */
+async function checkRestorable(tx: Tx, subject: AccessSubject, refId: string | undefined): Promise<void> {
+  // FOR SHARE, not KEY SHARE: a delete is an update of non-key columns, which KEY SHARE lets by.
+  const [ref] = refId === undefined ? [] : await rows<RecordRow>(tx, sql`select ${sql.raw(RECORD_COLUMNS)} from records where id = ${refId} for share`);
+  const refused = checkAccess(subject, {
+    entityIds: new Set([subject.entityId]),
+    lookup: (id) => (ref !== undefined && id === refId ? rowToState(ref) : undefined),
+  });
+  if (refused === null) return;
+  const message = `the loser cannot be restored: ${refused.message}`;
+  if (refused.code === 'NOT_FOUND') throw notFound(message);
+  if (refused.code === 'FORBIDDEN') throw forbidden(message);
+  throw validation(message);
 }
