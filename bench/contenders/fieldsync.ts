@@ -168,16 +168,17 @@ export class FieldsyncServer {
 
   /**
    * Pushes `changes` in batches of 100 as one device does: one after another, or with `lanes`
-   * batches in flight at once as the app's engine sends an independent queue (src/client/push.ts).
+   * batches in flight at once as the app's engine sends an independent queue (src/client/push.ts);
+   * to `baseUrl` when the server is to be reached another way (through a slow link).
    */
-  async push(token: string, deviceId: string, changes: readonly WireChange[], counted = true, tally = emptyTally(), lanes = 1): Promise<PushTally> {
+  async push(token: string, deviceId: string, changes: readonly WireChange[], counted = true, tally = emptyTally(), lanes = 1, baseUrl = this.baseUrl): Promise<PushTally> {
     const client = counted ? this.http : this.setupHttp;
     const batches = chunk(changes, 100);
     let next = 0;
     const lane = async () => {
       while (next < batches.length) {
         const batch = batches[next++]!;
-        addToTally(tally, await this.json<PushResponse>(client, 'POST', '/api/v1/sync/batch', token, { deviceId, changes: batch }, 200));
+        addToTally(tally, await this.json<PushResponse>(client, 'POST', '/api/v1/sync/batch', token, { deviceId, changes: batch }, 200, baseUrl));
       }
     };
     await Promise.all(Array.from({ length: lanes }, lane));
@@ -198,11 +199,11 @@ export class FieldsyncServer {
     }
   }
 
-  private async json<T>(client: CountingHttp, method: string, p: string, token: string | null, body: unknown, expect: number): Promise<T> {
+  private async json<T>(client: CountingHttp, method: string, p: string, token: string | null, body: unknown, expect: number, baseUrl = this.baseUrl): Promise<T> {
     const headers: Record<string, string> = { accept: 'application/json' };
     if (token) headers.authorization = `Bearer ${token}`;
     if (body !== undefined) headers['content-type'] = 'application/json';
-    const res = await client.fetch(`${this.baseUrl}${p}`, { method, headers, ...(body !== undefined ? { body: JSON.stringify(body) } : {}) });
+    const res = await client.fetch(`${baseUrl}${p}`, { method, headers, ...(body !== undefined ? { body: JSON.stringify(body) } : {}) });
     const text = await res.text();
     if (res.status !== expect) throw new Error(`fieldsync-${this.kind} ${method} ${p} → ${res.status}: ${text.slice(0, 300)}`);
     return JSON.parse(text) as T;

@@ -69,9 +69,9 @@ export class PouchServer {
     await res.arrayBuffer();
   }
 
-  /** The server database as a replication peer; its traffic is counted. */
-  remote(name: string): PouchDatabase {
-    return new PouchDB(`${this.baseUrl}/${name}`, { fetch: this.http.fetch, skip_setup: true });
+  /** The server database as a replication peer (at `baseUrl`: through a slow link); its traffic is counted. */
+  remote(name: string, baseUrl = this.baseUrl): PouchDatabase {
+    return new PouchDB(`${baseUrl}/${name}`, { fetch: this.http.fetch, skip_setup: true });
   }
 
   /** A fresh device store (LevelDB on disk). */

@@ -21,6 +21,8 @@ export interface Sizes {
   readonly conflictShare: number;
   /** Page size of Fieldsync pulls. */
   readonly pullLimit: number;
+  /** Changes in the push over a slow link (2,000: each run pays ~100 ms per round trip). */
+  readonly linkN: number;
 }
 
 export const ENTITIES = {

@@ -56,9 +56,12 @@ export function goals(results: readonly CaseResult[]): Goal[] {
   return out;
 }
 
+/** Scenarios where only Fieldsync runs, compared with PouchDB's run of another (each sending its own way). */
+const POUCH_REFERENCE: Record<string, string> = { 'push-engine': 'push', 'push-link-engine': 'push-link' };
+
 export function scenarioTable(results: readonly CaseResult[], scenario: string): string {
   const rows = results.filter((r) => r.scenario === scenario);
-  const pouch = rateOf(results, scenario, 'pouchdb');
+  const pouch = rateOf(results, scenario, 'pouchdb') ?? rateOf(results, POUCH_REFERENCE[scenario] ?? scenario, 'pouchdb');
   const withLatency = rows.some((r) => r.latencyMs) && scenario === 'devices';
   const head = ['contender', 'changes/s median (min–max)', '× PouchDB', 'HTTP req /1k', 'KB /1k', 'server CPU ms /1k', 'PG backends CPU ms /1k', 'client CPU ms /1k'];
   if (withLatency) head.push('latency p50 / p95 / p99 ms', 'last device done, ms (median)');

@@ -22,6 +22,8 @@ export interface Case<P> {
   changesFor?(run: number): number;
   meters(): Meters;
   setup?(): Promise<void>;
+  /** After the last run (or a failure): closes what setup opened. */
+  teardown?(): Promise<void>;
   /** Untimed per-run preparation (run 0 is the warm-up). */
   prepare(run: number): Promise<P>;
   execute(prepared: P): Promise<Execution | void>;
@@ -82,6 +84,13 @@ export async function runScenario(scenario: string, cases: readonly AnyCase[], o
         s.error = describe(e);
         o.log(`  ${s.c.contender}: failed: ${s.error}`);
       }
+    }
+  }
+  for (const s of state) {
+    try {
+      await s.c.teardown?.();
+    } catch (e) {
+      o.log(`  ${s.c.contender}: teardown failed: ${describe(e)}`);
     }
   }
   return state.map((s) => summarize(scenario, s.c, s.samples, s.problems, s.error));

@@ -1,0 +1,67 @@
+// A slow link for the bench: a TCP proxy on 127.0.0.1 that delivers every byte `oneWayMs`
+// after it arrived, in each direction, in order, so a request and its answer take a round trip
+// of 2 × oneWayMs more than they would. Latency only: no bandwidth limit, no loss (a mobile
+// connection's round trip is what a sync protocol's design decides how often to pay).
+import net from 'node:net';
+
+export interface Link {
+  /** `http://127.0.0.1:<port>`: the target, reached through the link. */
+  readonly url: string;
+  close(): Promise<void>;
+}
+
+export async function startLink(targetPort: number, oneWayMs: number): Promise<Link> {
+  const sockets = new Set<net.Socket>();
+  // Half-open allowed on both sides: an end is passed on late like any byte, not answered at once.
+  const server = net.createServer({ allowHalfOpen: true }, (inbound) => {
+    const outbound = net.connect({ host: '127.0.0.1', port: targetPort, allowHalfOpen: true });
+    for (const s of [inbound, outbound]) {
+      s.setNoDelay(true);
+      sockets.add(s);
+      s.on('close', () => sockets.delete(s));
+    }
+    delayed(inbound, outbound, oneWayMs);
+    delayed(outbound, inbound, oneWayMs);
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', resolve);
+  });
+  const { port } = server.address() as net.AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const s of sockets) s.destroy();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+/** Copies `from` to `to`, each chunk (and the end) `ms` after it arrived. */
+function delayed(from: net.Socket, to: net.Socket, ms: number): void {
+  const queue: Array<{ at: number; chunk: Buffer | null }> = [];
+  let timer: NodeJS.Timeout | null = null;
+  const flush = () => {
+    timer = null;
+    const now = performance.now();
+    while (queue.length > 0 && queue[0]!.at <= now) {
+      const { chunk } = queue.shift()!;
+      if (to.destroyed) return;
+      if (chunk === null) to.end();
+      else to.write(chunk);
+    }
+    if (queue.length > 0) timer = setTimeout(flush, queue[0]!.at - now);
+  };
+  const push = (chunk: Buffer | null) => {
+    queue.push({ at: performance.now() + ms, chunk });
+    timer ??= setTimeout(flush, ms);
+  };
+  from.on('data', (c: Buffer) => push(c));
+  from.on('end', () => push(null));
+  // An error or a reset on one side ends the other at once: nothing is left to deliver.
+  from.on('error', () => to.destroy());
+  from.on('close', () => {
+    if (queue.length === 0) to.end();
+  });
+}
