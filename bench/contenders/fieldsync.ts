@@ -7,6 +7,7 @@ import { mkdtempSync } from 'node:fs';
 import path from 'node:path';
 import pg from 'pg';
 import { v7 as uuidv7 } from 'uuid';
+import { MIN_COMPRESSED_LENGTH, gzipText } from '@/client/compress';
 import type { PushResponse } from '@/protocol/push';
 import type { PullResponse } from '@/protocol/pull';
 import { CountingHttp } from '../support/counting-fetch';
@@ -178,7 +179,7 @@ export class FieldsyncServer {
     const lane = async () => {
       while (next < batches.length) {
         const batch = batches[next++]!;
-        addToTally(tally, await this.json<PushResponse>(client, 'POST', '/api/v1/sync/batch', token, { deviceId, changes: batch }, 200, baseUrl));
+        addToTally(tally, await this.json<PushResponse>(client, 'POST', '/api/v1/sync/batch', token, { deviceId, changes: batch }, 200, baseUrl, true));
       }
     };
     await Promise.all(Array.from({ length: lanes }, lane));
@@ -199,11 +200,17 @@ export class FieldsyncServer {
     }
   }
 
-  private async json<T>(client: CountingHttp, method: string, p: string, token: string | null, body: unknown, expect: number, baseUrl = this.baseUrl): Promise<T> {
+  /** `compress`: the body gzip-encoded as the app's engine sends a push (src/client/transport.ts). */
+  private async json<T>(client: CountingHttp, method: string, p: string, token: string | null, body: unknown, expect: number, baseUrl = this.baseUrl, compress = false): Promise<T> {
     const headers: Record<string, string> = { accept: 'application/json' };
     if (token) headers.authorization = `Bearer ${token}`;
     if (body !== undefined) headers['content-type'] = 'application/json';
-    const res = await client.fetch(`${baseUrl}${p}`, { method, headers, ...(body !== undefined ? { body: JSON.stringify(body) } : {}) });
+    let sent: string | Uint8Array | undefined = body === undefined ? undefined : JSON.stringify(body);
+    if (compress && typeof sent === 'string' && sent.length >= MIN_COMPRESSED_LENGTH) {
+      sent = await gzipText(sent);
+      headers['content-encoding'] = 'gzip';
+    }
+    const res = await client.fetch(`${baseUrl}${p}`, { method, headers, ...(sent !== undefined ? { body: sent as BodyInit } : {}) });
     const text = await res.text();
     if (res.status !== expect) throw new Error(`fieldsync-${this.kind} ${method} ${p} → ${res.status}: ${text.slice(0, 300)}`);
     return JSON.parse(text) as T;

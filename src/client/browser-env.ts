@@ -1,5 +1,6 @@
 // Browser implementations of the engine's environment (env.ts): window online/offline
 // events, page visibility, service worker messages, navigator.locks, navigator.storage.
+import { platformGzip } from './compress';
 import { type Connectivity, type Environment, type EnvironmentEvent, type Locks, type StoragePersistence, systemClock, systemTimers } from './env';
 
 /** Messages a service worker posts to ask for a sync (e.g. from Background Sync). */
@@ -58,5 +59,6 @@ export function browserEnvironment(): Environment {
     connectivity: browserConnectivity(),
     locks: browserLocks(),
     storage: browserStorage(),
+    compress: platformGzip(),
   };
 }

@@ -81,7 +81,14 @@ export class SyncEngine {
     const { env } = opts;
     this.transport =
       opts.transport ??
-      createTransport({ fetch: env.fetch, baseUrl: opts.baseUrl, timers: env.timers, clock: env.clock, ...(opts.timeoutMs ? { timeoutMs: opts.timeoutMs } : {}) });
+      createTransport({
+        fetch: env.fetch,
+        baseUrl: opts.baseUrl,
+        timers: env.timers,
+        clock: env.clock,
+        compress: env.compress ?? null,
+        ...(opts.timeoutMs ? { timeoutMs: opts.timeoutMs } : {}),
+      });
     this.writeCtx = { db: opts.db, now: () => env.clock.now() };
     this.limits = opts.batchLimits ?? DEFAULT_BATCH_LIMITS;
     this.scheduler = new SyncScheduler(

@@ -32,6 +32,9 @@ export interface StoragePersistence {
 
 export type FetchLike = (input: string, init?: RequestInit) => Promise<Response>;
 
+/** Gzip of a request body's text (compress.ts). */
+export type Compress = (text: string) => Promise<Uint8Array>;
+
 export interface Environment {
   readonly clock: Clock;
   readonly timers: Timers;
@@ -42,6 +45,8 @@ export interface Environment {
   /** null when the Web Locks API is unavailable: the engine then runs unlocked. */
   readonly locks: Locks | null;
   readonly storage: StoragePersistence | null;
+  /** Compresses push bodies; absent or null: they go as they are. */
+  readonly compress?: Compress | null;
 }
 
 export const systemClock: Clock = { now: () => Date.now() };

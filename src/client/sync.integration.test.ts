@@ -7,7 +7,10 @@ import type { Database } from '@/server/db/database';
 import { testDatabases } from '@/server/db/test-databases';
 import { DEMO_ENTITIES, DEMO_PASSWORD } from '@/server/seed/demo';
 import { type TestServer, createTestServer } from '@/server/test-server';
+import { gzipText } from './compress';
+import type { FetchLike } from './env';
 import { ControlledNetwork } from './testing/controlled-network';
+import { createTransport } from './transport';
 import { Device, idleAll } from './testing/device';
 import { FakeTime } from './testing/fake-env';
 
@@ -81,6 +84,28 @@ describe('client engine against the real server', () => {
     expect(await cora.engine.getRecord(r.id)).toMatchObject({ version: 1, data: { assessmentId: a.id, q1: 'yes' } });
     expect((await cora.engine.listEntities()).map((e) => e.id).sort()).toEqual([NORTH, SOUTH, RIVER].sort());
     expect((await ana.engine.listEntities()).map((e) => e.id).sort()).toEqual([NORTH, SOUTH].sort());
+  });
+
+  it('pushes gzip-encoded batches, which the real server decodes and applies', async () => {
+    const encodings: Array<string | null> = [];
+    const fetch: FetchLike = (input, init) => {
+      if (input.endsWith('/api/v1/sync/batch')) encodings.push(new Headers(init?.headers).get('content-encoding'));
+      return net.fetch(input, init);
+    };
+    const transport = createTransport({ fetch, baseUrl: 'http://fieldsync.test', timers: time, clock: time, compress: gzipText });
+    const ana = await Device.open(`gzip-${devices.length}`, fetch, time, { transport });
+    devices.push(ana);
+    await ana.login('ana@demo.fieldsync', DEMO_PASSWORD);
+    await idleAll([ana]);
+    ana.env.net.emit('offline');
+    const made = [];
+    for (let i = 0; i < 30; i++) made.push(await ana.engine.create({ type: 'assessment', entityId: NORTH, data: { title: `Household ${i}`, notes: 'shelter repair and clean water' } }));
+    ana.env.net.emit('online');
+    await idleAll([ana]);
+    expect(encodings.length).toBeGreaterThan(0);
+    expect(encodings.every((e) => e === 'gzip')).toBe(true);
+    for (const [i, r] of made.entries()) expect(await stored(r.id)).toMatchObject({ version: 1, data: { title: `Household ${i}` } });
+    expect((await ana.engine.listOutbox()).every((e) => e.status === 'completed')).toBe(true);
   });
 
   it('applies a change once when the response is lost after the server committed', async () => {

@@ -1,4 +1,6 @@
+import { gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
+import { gzipText } from './compress';
 import { HttpError, NetworkError, ProtocolError, TimeoutError, UnauthorizedError } from './errors';
 import type { FetchLike } from './env';
 import { FakeTime } from './testing/fake-env';
@@ -8,8 +10,22 @@ const HLC = '2026-11-26T07:04:45.123Z-0000-server';
 const json = (status: number, body: unknown, headers: Record<string, string> = {}) =>
   new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json', ...headers } });
 
-function transport(fetch: FetchLike, time = new FakeTime()) {
-  return createTransport({ fetch, baseUrl: 'https://fs.example/', timers: time, clock: time, timeoutMs: 1000 });
+function transport(fetch: FetchLike, time = new FakeTime(), compress: ((text: string) => Promise<Uint8Array>) | null = null) {
+  return createTransport({ fetch, baseUrl: 'https://fs.example/', timers: time, clock: time, timeoutMs: 1000, compress });
+}
+
+const OK_PUSH = { successful: [], conflicts: [], failed: [], serverHlc: HLC };
+const bigPush = { deviceId: 'dev_1', changes: Array.from({ length: 20 }, (_, i) => ({ changeId: `c${i}`, note: 'the same words again and again' })) } as never;
+
+interface Sent {
+  encoding: string | null;
+  text: string;
+}
+/** What a push request carried, decoded as the server decodes it. */
+async function sent(init: RequestInit | undefined): Promise<Sent> {
+  const encoding = new Headers(init?.headers).get('content-encoding');
+  const bytes = new Uint8Array(await new Response(init?.body).arrayBuffer());
+  return { encoding, text: encoding === 'gzip' ? gunzipSync(bytes).toString('utf8') : new TextDecoder().decode(bytes) };
 }
 
 describe('HTTP transport', () => {
@@ -22,6 +38,54 @@ describe('HTTP transport', () => {
     const res = await t.push('tok', { deviceId: 'dev_1', changes: [] });
     expect(res.serverHlc).toBe(HLC);
     expect(seen).toEqual({ url: 'https://fs.example/api/v1/sync/batch', auth: 'Bearer tok' });
+  });
+
+  it('sends a push of 1 KB or more gzip-encoded when it can compress, a smaller one as it is', async () => {
+    const seen: Sent[] = [];
+    const t = transport(
+      async (_url, init) => {
+        seen.push(await sent(init));
+        return json(200, OK_PUSH);
+      },
+      new FakeTime(),
+      gzipText,
+    );
+    await t.push('tok', bigPush);
+    await t.push('tok', { deviceId: 'dev_1', changes: [] });
+    expect(seen.map((s) => s.encoding)).toEqual(['gzip', null]);
+    expect(JSON.parse(seen[0]!.text)).toEqual(bigPush);
+    expect(JSON.parse(seen[1]!.text)).toEqual({ deviceId: 'dev_1', changes: [] });
+  });
+
+  it('sends a push again as it is when the server refuses its coding (415), and every later push too', async () => {
+    const seen: Sent[] = [];
+    const t = transport(
+      async (_url, init) => {
+        const s = await sent(init);
+        seen.push(s);
+        return s.encoding ? json(415, { error: { code: 'UNSUPPORTED_MEDIA_TYPE', message: 'no gzip here' } }) : json(200, OK_PUSH);
+      },
+      new FakeTime(),
+      gzipText,
+    );
+    expect((await t.push('tok', bigPush)).serverHlc).toBe(HLC);
+    await t.push('tok', bigPush);
+    expect(seen.map((s) => s.encoding)).toEqual(['gzip', null, null]);
+    expect(seen.every((s) => JSON.stringify(JSON.parse(s.text)) === JSON.stringify(bigPush))).toBe(true);
+  });
+
+  it('sends a push as it is when compressing it fails', async () => {
+    const seen: Sent[] = [];
+    const t = transport(
+      async (_url, init) => {
+        seen.push(await sent(init));
+        return json(200, OK_PUSH);
+      },
+      new FakeTime(),
+      () => Promise.reject(new Error('no memory for the compressor')),
+    );
+    await t.push('tok', bigPush);
+    expect(seen.map((s) => s.encoding)).toEqual([null]);
   });
 
   it('puts cursor and limit in the pull query', async () => {

@@ -1,7 +1,9 @@
 // HTTP transport of the sync protocol: fetch (injected) and a base URL in, typed results or
 // typed errors out (NetworkError, TimeoutError via AbortController, HttpError with the protocol
 // error code and Retry-After, UnauthorizedError for 401, ProtocolError for a malformed answer).
-// Bodies are parsed with the protocol's zod schemas.
+// Bodies are parsed with the protocol's zod schemas. A push body goes gzip-encoded when the
+// platform can compress (compress.ts); a server that refuses the coding (415) gets it again as
+// it is, and every later push too: nothing was applied, and change ids make a resend safe.
 import type { z } from 'zod';
 import {
   ErrorBodySchema,
@@ -14,7 +16,8 @@ import {
   type PushResponse,
   PushResponseSchema,
 } from '@/protocol';
-import type { Clock, FetchLike, Timers } from './env';
+import { MIN_COMPRESSED_LENGTH } from './compress';
+import type { Clock, Compress, FetchLike, Timers } from './env';
 import { HttpError, NetworkError, ProtocolError, TimeoutError, UnauthorizedError } from './errors';
 
 export interface TransportOptions {
@@ -24,6 +27,8 @@ export interface TransportOptions {
   readonly timers: Timers;
   readonly clock: Clock;
   readonly timeoutMs?: number;
+  /** Compresses push bodies; absent or null: they go as they are. */
+  readonly compress?: Compress | null;
 }
 
 export interface Transport {
@@ -69,11 +74,32 @@ export function createTransport(opts: TransportOptions): Transport {
     return parsed.data;
   }
 
-  const json = (token: string | null, body: unknown): RequestInit => ({
+  const json = (token: string | null, body: string | Uint8Array, encoding?: 'gzip'): RequestInit => ({
     method: 'POST',
-    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-    body: JSON.stringify(body),
+    headers: {
+      'content-type': 'application/json',
+      ...(encoding ? { 'content-encoding': encoding } : {}),
+      ...(token ? { authorization: `Bearer ${token}` } : {}),
+    },
+    body: body as BodyInit,
   });
+
+  let compress = opts.compress ?? null;
+  async function push(token: string, body: PushRequest): Promise<PushResponse> {
+    const text = JSON.stringify(body);
+    if (compress !== null && text.length >= MIN_COMPRESSED_LENGTH) {
+      const gz = await compress(text).catch(() => null);
+      if (gz !== null) {
+        try {
+          return await request('/api/v1/sync/batch', json(token, gz, 'gzip'), PushResponseSchema);
+        } catch (e) {
+          if (!(e instanceof HttpError && e.status === 415)) throw e;
+          compress = null;
+        }
+      }
+    }
+    return request('/api/v1/sync/batch', json(token, text), PushResponseSchema);
+  }
 
   return {
     async health() {
@@ -84,8 +110,8 @@ export function createTransport(opts: TransportOptions): Transport {
         return false;
       }
     },
-    login: (email, password) => request('/api/v1/auth/login', json(null, { email, password }), LoginResponseSchema),
-    push: (token, body) => request('/api/v1/sync/batch', json(token, body), PushResponseSchema),
+    login: (email, password) => request('/api/v1/auth/login', json(null, JSON.stringify({ email, password })), LoginResponseSchema),
+    push,
     pull: (token, cursor, limit) => {
       const q = new URLSearchParams({ limit: String(limit) });
       if (cursor !== null) q.set('cursor', cursor);

@@ -1,3 +1,4 @@
+import zlib from 'node:zlib';
 import { z } from 'zod';
 import { describe, expect, it } from 'vitest';
 import { ApiError } from './api-error';
@@ -41,6 +42,44 @@ describe('readJson', () => {
     expect(await failure(readJson(post('{}', { 'content-type': 'text/plain' }), 100))).toEqual([415, 'UNSUPPORTED_MEDIA_TYPE']);
     // A string body without a content type is sent as text/plain by fetch: refused too.
     expect(await failure(readJson(post('{}', {}), 100))).toEqual([415, 'UNSUPPORTED_MEDIA_TYPE']);
+  });
+});
+
+describe('readJson of an encoded body', () => {
+  const encoded = (body: Uint8Array, coding: string) => post(body as BodyInit, { 'content-type': 'application/json', 'content-encoding': coding });
+  const json = JSON.stringify({ changes: Array.from({ length: 50 }, (_, i) => ({ n: i, note: 'the same words again and again' })) });
+
+  it('parses a gzip- or deflate-encoded body as the JSON it decodes to', async () => {
+    const value = JSON.parse(json) as unknown;
+    expect(await readJson(encoded(zlib.gzipSync(json), 'gzip'), 10_000)).toEqual(value);
+    expect(await readJson(encoded(zlib.gzipSync(json), 'x-gzip'), 10_000)).toEqual(value);
+    expect(await readJson(encoded(zlib.deflateSync(json), 'Deflate'), 10_000)).toEqual(value);
+    expect(await readJson(encoded(new TextEncoder().encode(json), 'identity'), 10_000)).toEqual(value);
+  });
+
+  it('refuses with 413 a body that decodes past the limit, however small as sent', async () => {
+    const bomb = zlib.gzipSync(Buffer.alloc(5_000_000, 0x20));
+    expect(bomb.byteLength).toBeLessThan(10_000);
+    expect(await failure(readJson(encoded(bomb, 'gzip'), 100_000))).toEqual([413, 'PAYLOAD_TOO_LARGE']);
+    // Exactly at the limit decoded is allowed.
+    const atLimit = `"${'x'.repeat(98)}"`;
+    expect(await readJson(encoded(zlib.gzipSync(atLimit), 'gzip'), 100)).toBe('x'.repeat(98));
+    expect(await failure(readJson(encoded(zlib.gzipSync(`"${'x'.repeat(99)}"`), 'gzip'), 100))).toEqual([413, 'PAYLOAD_TOO_LARGE']);
+  });
+
+  it('refuses a body that is not what its coding says with 400, and a coding it does not know with 415 naming the ones it does', async () => {
+    expect(await failure(readJson(encoded(new TextEncoder().encode(json), 'gzip'), 10_000))).toEqual([400, 'BAD_REQUEST']);
+    expect(await failure(readJson(encoded(zlib.gzipSync(json).subarray(0, 40), 'gzip'), 10_000))).toEqual([400, 'BAD_REQUEST']);
+    expect(await failure(readJson(encoded(zlib.gzipSync(json), 'deflate'), 10_000))).toEqual([400, 'BAD_REQUEST']);
+    for (const coding of ['br', 'gzip, gzip', 'zstd']) {
+      try {
+        await readJson(encoded(zlib.gzipSync(json), coding), 10_000);
+        expect.unreachable();
+      } catch (e) {
+        const err = e as ApiError;
+        expect([err.status, err.code, err.headers['Accept-Encoding']], coding).toEqual([415, 'UNSUPPORTED_MEDIA_TYPE', 'gzip, deflate']);
+      }
+    }
   });
 });
 

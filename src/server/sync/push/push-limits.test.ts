@@ -1,3 +1,4 @@
+import zlib from 'node:zlib';
 import { sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { MAX_BATCH_BYTES, MAX_JSON_DEPTH, MAX_RECORD_DATA_BYTES } from '@/protocol/limits';
@@ -58,6 +59,25 @@ describe.each(testDatabases())('push limits on $name', (factory) => {
     expect([res.status, errorCode(res.body)]).toEqual([413, 'PAYLOAD_TOO_LARGE']);
     const declared = await kit.post('ana', '{}', { 'content-length': String(MAX_BATCH_BYTES + 1) });
     expect(declared.status).toBe(413);
+  });
+
+  it('applies a gzip-encoded batch; one that inflates past 2 MiB is 413 and applies nothing', async () => {
+    const changes = Array.from({ length: 100 }, (_, i) => change({ data: { title: `Household ${i}`, notes: 'needs shelter repair and clean water' } }));
+    const body = JSON.stringify({ deviceId: 'dev_test', changes });
+    const gz = zlib.gzipSync(body);
+    expect(gz.byteLength * 4).toBeLessThan(Buffer.byteLength(body));
+    const res = await kit.post('ana', gz, { 'content-encoding': 'gzip' });
+    expect(res.status).toBe(200);
+    expect((res.body as { successful: unknown[] }).successful).toHaveLength(100);
+    expect((await storedRecord(database, changes[99]!.recordId))?.data).toEqual(changes[99]!.data);
+
+    const before = await countRows(database, 'sync_changes');
+    const padded = JSON.stringify({ deviceId: 'dev_test', changes: [change({ data: { pad: ' '.repeat(MAX_BATCH_BYTES) } })] });
+    const bomb = await kit.post('ana', zlib.gzipSync(padded), { 'content-encoding': 'gzip' });
+    expect([bomb.status, errorCode(bomb.body)]).toEqual([413, 'PAYLOAD_TOO_LARGE']);
+    const unknown = await kit.post('ana', zlib.brotliCompressSync(body), { 'content-encoding': 'br' });
+    expect([unknown.status, errorCode(unknown.body), unknown.headers.get('accept-encoding')]).toEqual([415, 'UNSUPPORTED_MEDIA_TYPE', 'gzip, deflate']);
+    expect(await countRows(database, 'sync_changes')).toBe(before);
   });
 
   it('fails only the item whose data is over 256 KiB, too deep, or unstorable; the others apply', async () => {

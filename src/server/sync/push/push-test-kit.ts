@@ -63,7 +63,7 @@ export async function pushKit(database: Database, config: Partial<Config> = {}):
       new Request('http://test/api/v1/sync/batch', {
         method: 'POST',
         headers: { 'content-type': 'application/json', authorization: `Bearer ${await token(user)}`, ...headers },
-        body: typeof body === 'string' ? body : JSON.stringify(body),
+        body: typeof body === 'string' || body instanceof Uint8Array ? (body as BodyInit) : JSON.stringify(body),
       }),
     );
     return { status: res.status, body: await res.json(), headers: res.headers };
