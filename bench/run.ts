@@ -14,7 +14,7 @@ import { RawPostgres } from './contenders/raw-pg';
 import { browserCases, closeBrowser } from './scenarios/browser';
 import { conflictCases } from './scenarios/conflicts';
 import { deviceCases } from './scenarios/devices';
-import { LINK_ONE_WAY_MS, linkCases } from './scenarios/link';
+import { MOBILE_LINK, linkCases } from './scenarios/link';
 import { pullCases } from './scenarios/pull';
 import { PUSH_LANES } from '@/client/push';
 import { pushCases, pushEngineCases } from './scenarios/push';
@@ -35,8 +35,8 @@ function scenarioTitles(z: Sizes): Record<string, string> {
     'pull-selective': `(b) Pull ${k(z.n)} of ${k(z.big)} records, selected by entity`,
     push: `(a) Push ${k(z.n)} queued changes after reconnect`,
     'push-engine': `(a) The same, sent as the app's engine sends a queue: ${PUSH_LANES} batches in flight`,
-    'push-link': `(a) Push ${k(z.linkN)} queued changes over a link with ${2 * LINK_ONE_WAY_MS} ms round trips (a mobile connection), one request after another`,
-    'push-link-engine': `(a) The same over the slow link, sent as the app's engine sends a queue: ${PUSH_LANES} batches in flight`,
+    'push-link': `(a) Push ${k(z.linkN)} queued changes over a mobile link (${2 * MOBILE_LINK.oneWayMs} ms round trips, ${MOBILE_LINK.upKbps} kbit/s up), one request after another`,
+    'push-link-engine': `(a) The same over the mobile link, sent as the app's engine sends a queue: ${PUSH_LANES} batches in flight`,
     replay: `(e) Replay of ${k(z.n)} already-applied changes`,
     conflicts: `(d) Push ${k(z.n)} changes of which ${Math.round(z.conflictShare * 100)}% conflict`,
     devices: `(c) ${z.devices} devices pushing ${k(z.perDevice)} changes each at once`,
@@ -96,13 +96,15 @@ function parseArgs(argv: string[]): Args {
 }
 
 function sizesFor(quick: boolean, n: number | null): Sizes {
-  if (n) return { n, big: 5 * n, devices: 50, perDevice: Math.max(1, Math.round(n / 50)), deviceUsers: 10, conflictShare: 0.2, pullLimit: 500, linkN: Math.max(100, Math.round(n / 5)) };
+  if (n) return { n, big: 5 * n, devices: 50, perDevice: Math.max(1, Math.round(n / 50)), deviceUsers: 10, conflictShare: 0.2, pullLimit: 500, linkN: Math.max(100, Math.round(n / 10)) };
   return quick
     ? { n: 1_000, big: 5_000, devices: 50, perDevice: 20, deviceUsers: 10, conflictShare: 0.2, pullLimit: 500, linkN: 200 }
-    : { n: 10_000, big: 50_000, devices: 50, perDevice: 200, deviceUsers: 10, conflictShare: 0.2, pullLimit: 500, linkN: 2_000 };
+    : { n: 10_000, big: 50_000, devices: 50, perDevice: 200, deviceUsers: 10, conflictShare: 0.2, pullLimit: 500, linkN: 1_000 };
 }
 
 const log = (line: string): void => console.log(line);
+/** The mobile-link runs take seconds each and vary by about 1%: 3 are enough. */
+const LINK_RUNS = 3;
 
 /**
  * Builds the app when needed: with scripts/build-if-needed.mjs (`next build` and the server
@@ -212,7 +214,8 @@ async function main(): Promise<void> {
     for (const [id, cases] of plan) {
       if (!wanted(id)) continue;
       log(`\n${SCENARIOS[id]}`);
-      results.push(...(await runScenario(id, cases(), { runs: id === 'browser' ? args.browserRuns : args.runs, log })));
+      const runs = id === 'browser' ? args.browserRuns : id.startsWith('push-link') ? Math.min(args.runs, LINK_RUNS) : args.runs;
+      results.push(...(await runScenario(id, cases(), { runs, log })));
     }
     for (const w of fieldsync) if (w.server.sql) checks.push(...(await totalsCheck(w)));
   } finally {
@@ -265,7 +268,7 @@ const MEASUREMENT_NOTES = [
   'PG backends CPU: utime+stime from /proc of every PostgreSQL backend connected to the contender\'s own database (found in pg_stat_activity) before and after each run; a backend that connected during the run counts from zero; one that exited during the run would be missed (pools keep their connections, so none do). PostgreSQL\'s background processes (WAL writer, checkpointer) are not counted.',
   'Client CPU: this bench process (process.cpuUsage), which plays the devices: for PouchDB it includes the replicator and the device\'s LevelDB store; for Fieldsync it is HTTP plus JSON encoding and parsing (the device engine\'s IndexedDB work is measured only in the browser case). In the browser case it is the Playwright driver, not Chromium, whose work shows only in the wall time.',
   'Latency (50 devices): per HTTP request, from the call to the last byte of the answer; PouchDB\'s replicator makes about 15 smaller requests per 100 documents (revs_diff, bulk_docs, checkpoints), Fieldsync one per 100 changes.',
-  'Slow link (push-link): the bench reaches each server through a TCP proxy in this process that delivers every byte 50 ms after it arrived, each way (bench/support/link.ts): latency only, no bandwidth limit or loss. Fieldsync sends its batches of 100 one after another (push-link) or as the app\'s engine does, 2 in flight (push-link-engine); PouchDB replicates with its replicator; all over kept-alive connections.',
+  'Mobile link (push-link): the bench reaches each server through a TCP proxy in this process (bench/support/link.ts) shaped as Lighthouse\'s mobile throttling preset: every byte arrives 75 ms after it was sent, each way (150 ms round trips), and no faster than 750 kbit/s up and 1.6 Mbit/s down; no loss. Measured runs: 3 (a full run) after a warm-up. Fieldsync sends its batches of 100 one after another (push-link) or as the app\'s engine does, 2 in flight (push-link-engine); PouchDB replicates with its replicator; all over kept-alive connections.',
   'Raw PostgreSQL writes the same rows into a fresh database with the Fieldsync schema (same indexes and feed triggers), from this process with `pg`: no HTTP, no auth, no validation, no conflict rule. Its latency figures are per transaction.',
   'Correctness: after every run the server state is checked: PostgreSQL counts by device id (records, idempotency log entries, versions after a replay, sync_conflicts rows for the conflicting changes), PouchDB document counts and documents with conflicting revisions; and at the end the totals of records, sync_changes and sync_conflicts on each Fieldsync database (PGlite reopened after its server stopped) are compared with what the whole run should have left.',
 ];

@@ -1,5 +1,6 @@
-// (a) over a slow link: the push of a queued device, through a proxy that delays every byte
-// LINK_ONE_WAY_MS each way (a round trip of 100 ms, as on a mobile connection). Fieldsync sends
+// (a) over a mobile link: the push of a queued device through a proxy shaped as Lighthouse's
+// mobile throttling preset ("slow 4G": 150 ms round trips, 1.6 Mbit/s down, 750 kbit/s up,
+// about the bottom quarter of 4G connections and the top quarter of 3G). Fieldsync sends
 // its batches of 100 one after another (`lanes` 1, with PouchDB's replicator beside it: revs_diff,
 // bulk_docs and checkpoints per batch of 100, one batch after another), or as the app's engine
 // does (PUSH_LANES batches in flight). On such a link the round trips a protocol needs, more
@@ -8,12 +9,12 @@ import { createChange, type PushTally, type WireChange } from '../contenders/fie
 import { fillLocal, replicateOptions, toDoc } from '../contenders/pouchdb';
 import type { PouchDatabase, ReplicateResult } from '../pouchdb/types';
 import { makeRecords } from '../support/data';
-import { type Link, startLink } from '../support/link';
+import { type Link, type LinkShape, startLink } from '../support/link';
 import { type AnyCase, defineCase } from '../support/runner';
 import { fieldsyncDeviceCounts } from './push';
 import { ENTITIES, expect, type World } from './world';
 
-export const LINK_ONE_WAY_MS = 50;
+export const MOBILE_LINK: LinkShape = { oneWayMs: 75, upKbps: 750, downKbps: 1.6 * 1024 };
 
 const linkDevice = (lanes: number, run: number): string => `bench-link${lanes}-${run}`;
 const portOf = (baseUrl: string): number => Number(new URL(baseUrl).port);
@@ -29,7 +30,7 @@ export function linkCases(world: World, lanes: number): AnyCase[] {
         changes: n,
         meters: () => ({ http: w.server.http, serverPid: w.server.pid, backends: w.server.backends }),
         setup: async () => {
-          link = await startLink(portOf(w.server.baseUrl), LINK_ONE_WAY_MS);
+          link = await startLink(portOf(w.server.baseUrl), MOBILE_LINK);
         },
         teardown: async () => link?.close(),
         prepare: async (run) => ({ device: linkDevice(lanes, run), changes: makeRecords(n, ENTITIES.push, linkDevice(lanes, run)).map(createChange) }),
@@ -57,7 +58,7 @@ export function linkCases(world: World, lanes: number): AnyCase[] {
         meters: () => ({ http: pw.server.http, serverPid: pw.server.pid }),
         setup: async () => {
           await pw.server.createDb('link');
-          link = await startLink(portOf(pw.server.baseUrl), LINK_ONE_WAY_MS);
+          link = await startLink(portOf(pw.server.baseUrl), MOBILE_LINK);
         },
         teardown: async () => link?.close(),
         prepare: async (run) => {

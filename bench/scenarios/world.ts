@@ -21,7 +21,7 @@ export interface Sizes {
   readonly conflictShare: number;
   /** Page size of Fieldsync pulls. */
   readonly pullLimit: number;
-  /** Changes in the push over a slow link (2,000: each run pays ~100 ms per round trip). */
+  /** Changes in the push over a mobile link (1,000: each run pays 150 ms per round trip and 750 kbit/s up). */
   readonly linkN: number;
 }
 

@@ -35,7 +35,7 @@ describe('the bench link', () => {
   }
 
   it('delivers every byte in order, a round trip later than without it', async () => {
-    const link = await startLink(await echoServer(), 40);
+    const link = await startLink(await echoServer(), { oneWayMs: 40 });
     closers.push(() => link.close());
     const payload = randomBytes(300_000);
     const { echoed, ms } = await roundTrip(link, payload);
@@ -44,8 +44,18 @@ describe('the bench link', () => {
     expect(ms).toBeGreaterThanOrEqual(79);
   });
 
+  it('sends no faster than its rate: 100 KB up at 800 kbit/s takes a second', async () => {
+    const link = await startLink(await echoServer(), { oneWayMs: 5, upKbps: 800 });
+    closers.push(() => link.close());
+    const payload = randomBytes(100_000);
+    const { echoed, ms } = await roundTrip(link, payload);
+    expect(echoed.equals(payload)).toBe(true);
+    // 800,000 bits at 800 bits per ms, then 5 ms each way (down is as fast as loopback).
+    expect(ms).toBeGreaterThanOrEqual(1009);
+  });
+
   it('passes the end of a connection through, after the same delay', async () => {
-    const link = await startLink(await echoServer(), 20);
+    const link = await startLink(await echoServer(), { oneWayMs: 20 });
     closers.push(() => link.close());
     const { port } = new URL(link.url);
     const socket = net.connect({ host: '127.0.0.1', port: Number(port) });
