@@ -40,16 +40,23 @@ describe('HTTP transport', () => {
     expect(seen).toEqual({ url: 'https://fs.example/api/v1/sync/batch', auth: 'Bearer tok' });
   });
 
-  it('sends a push of 1 KB or more gzip-encoded when it can compress, a smaller one as it is', async () => {
+  /** A transport compressing with `compress`, whose pushes are recorded as sent; `answer` replies to each. */
+  function recording(compress: (text: string) => Promise<Uint8Array>, answer: (s: Sent) => Response = () => json(200, OK_PUSH)) {
     const seen: Sent[] = [];
     const t = transport(
       async (_url, init) => {
-        seen.push(await sent(init));
-        return json(200, OK_PUSH);
+        const s = await sent(init);
+        seen.push(s);
+        return answer(s);
       },
       new FakeTime(),
-      gzipText,
+      compress,
     );
+    return { t, seen };
+  }
+
+  it('sends a push of 1 KB or more gzip-encoded when it can compress, a smaller one as it is', async () => {
+    const { t, seen } = recording(gzipText);
     await t.push('tok', bigPush);
     await t.push('tok', { deviceId: 'dev_1', changes: [] });
     expect(seen.map((s) => s.encoding)).toEqual(['gzip', null]);
@@ -58,15 +65,8 @@ describe('HTTP transport', () => {
   });
 
   it('sends a push again as it is when the server refuses its coding (415), and every later push too', async () => {
-    const seen: Sent[] = [];
-    const t = transport(
-      async (_url, init) => {
-        const s = await sent(init);
-        seen.push(s);
-        return s.encoding ? json(415, { error: { code: 'UNSUPPORTED_MEDIA_TYPE', message: 'no gzip here' } }) : json(200, OK_PUSH);
-      },
-      new FakeTime(),
-      gzipText,
+    const { t, seen } = recording(gzipText, (s) =>
+      s.encoding ? json(415, { error: { code: 'UNSUPPORTED_MEDIA_TYPE', message: 'no gzip here' } }) : json(200, OK_PUSH),
     );
     expect((await t.push('tok', bigPush)).serverHlc).toBe(HLC);
     await t.push('tok', bigPush);
@@ -75,15 +75,7 @@ describe('HTTP transport', () => {
   });
 
   it('sends a push as it is when compressing it fails', async () => {
-    const seen: Sent[] = [];
-    const t = transport(
-      async (_url, init) => {
-        seen.push(await sent(init));
-        return json(200, OK_PUSH);
-      },
-      new FakeTime(),
-      () => Promise.reject(new Error('no memory for the compressor')),
-    );
+    const { t, seen } = recording(() => Promise.reject(new Error('no memory for the compressor')));
     await t.push('tok', bigPush);
     expect(seen.map((s) => s.encoding)).toEqual([null]);
   });
