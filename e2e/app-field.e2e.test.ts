@@ -30,6 +30,7 @@ import {
   waitForServiceWorker,
 } from './support/browser';
 import { type StartedServer, startServer } from './support/server';
+import { pushSent } from './support/push-body';
 
 async function editTitle(page: Page, from: string, to: string): Promise<void> {
   await assessmentItem(page, from).click();
@@ -195,8 +196,7 @@ describe('the field app in a browser', () => {
     const FAILURES = 3;
     const sends: { at: number; changeIds: string[] }[] = [];
     await page.route('**/api/v1/sync/batch', async (route, request: Request) => {
-      const body = JSON.parse(request.postData() ?? '{}') as { changes?: { changeId: string }[] };
-      sends.push({ at: Date.now(), changeIds: (body.changes ?? []).map((c) => c.changeId).sort() });
+      sends.push({ at: Date.now(), changeIds: pushSent(request).changeIds.sort() });
       if (sends.length <= FAILURES)
         await route.fulfill({
           status: 503,
@@ -344,15 +344,20 @@ describe('the field app in a browser', () => {
       [first, []],
       [second, []],
     ]);
+    const encodings: Array<string | null> = [];
     for (const page of [first, second])
       page.on('request', (r) => {
-        if (r.method() === 'POST' && r.url().endsWith('/api/v1/sync/batch'))
-          posts.get(page)!.push(((JSON.parse(r.postData() ?? '{}') as { changes?: { changeId: string }[] }).changes ?? []).map((c) => c.changeId));
+        if (r.method() !== 'POST' || !r.url().endsWith('/api/v1/sync/batch')) return;
+        const sent = pushSent(r);
+        posts.get(page)!.push(sent.changeIds);
+        encodings.push(sent.encoding);
       });
 
     const titles = ['Tab 1: registration desk', 'Tab 2: distribution point', 'Tab 1: water trucking', 'Tab 2: child space'];
+    // Notes long enough that every push is over 1 KB: the engine sends it gzip-encoded.
+    const notes = 'Queue at the desk from early morning; families waiting with children; shade and water needed. '.repeat(12);
     await Promise.all([openEntity(first, CAMP_SOUTH), openEntity(second, CAMP_SOUTH)]);
-    for (const [i, t] of titles.entries()) await createAssessment(i % 2 === 0 ? first : second, t);
+    for (const [i, t] of titles.entries()) await createAssessment(i % 2 === 0 ? first : second, t, notes);
 
     for (const page of [first, second]) {
       for (const t of titles) await assessmentItem(page, t).waitFor();
@@ -368,6 +373,8 @@ describe('the field app in a browser', () => {
     const changeIds = senders.flatMap(([, sent]) => sent.flat());
     expect(new Set(changeIds).size).toBe(changeIds.length);
     expect(changeIds.length).toBe(4);
+    expect(encodings.length).toBeGreaterThan(0);
+    expect(encodings.every((e) => e === 'gzip')).toBe(true);
     console.log(`POSTs per tab: ${[...posts.values()].map((p) => p.length).join(' and ')}`);
 
     const onServer = (await serverRecords(server.url, 'ana@demo.fieldsync')).filter((r) => titles.includes(r.data.title as string));
