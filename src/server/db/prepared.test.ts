@@ -58,6 +58,29 @@ describe.each(testDatabases())('prepared statements on $name', (factory) => {
   });
 });
 
+describe.runIf(process.env.TEST_DATABASE_URL)('prepared statement names on PostgreSQL', () => {
+  it('leave only the newest generation of a text on a connection, and an older name still works from another copy', async () => {
+    const [postgres] = testDatabases().filter((f) => f.name === 'postgres');
+    const database = await postgres!.create();
+    try {
+      const prefix = `fs_test_${Math.random().toString(36).slice(2, 8)}_`;
+      const names = new StatementNames(200, prefix);
+      const query = (n: number) => sql`select ${n}::int + 1 as next`;
+      // One at a time through the pool: one connection serves them all. Uses 1-40 are
+      // generations 0 (to 15), 1 (16 to 31) and 2 (32 on).
+      for (let n = 0; n < 40; n++) expect(await preparedRows(database.db, query(n), names)).toEqual([{ next: n + 1 }]);
+      const held = async () =>
+        (await rows<{ name: string }>(database.db, sql`select name from pg_prepared_statements where starts_with(name, ${prefix}) order by name`)).map((r) => r.name.slice(-2));
+      expect(await held()).toEqual(['_2']);
+      // Another copy of the module counts its own uses: its first is generation 0 again.
+      expect(await preparedRows(database.db, query(7), new StatementNames(200, prefix))).toEqual([{ next: 8 }]);
+      expect(await held()).toEqual(['_2']);
+    } finally {
+      await database.close();
+    }
+  });
+});
+
 describe.runIf(process.env.TEST_DATABASE_URL)('prepared statements on PostgreSQL as their table grows', () => {
   it('read a table by its index once it has grown, though their first plans were made while it was nearly empty', async () => {
     const [postgres] = testDatabases().filter((f) => f.name === 'postgres');
