@@ -148,6 +148,33 @@ describe.each(testDatabases())('POST /sync/resolve on $name', (factory) => {
     expect(row!.status).toBe('open');
   });
 
+  it('runs a restore again after a serialization failure or deadlock, and writes it once', async () => {
+    // A trigger fails the restore's record update with a serialization failure on its first two
+    // tries (a sequence counts them: it survives a rollback); the third goes through.
+    await db().execute(sql`create sequence resolve_test_boom_seq`);
+    await db().execute(sql`
+      create function resolve_test_boom() returns trigger language plpgsql as $$
+      begin
+        if new.data->>'boom' = 'twice' and nextval('resolve_test_boom_seq') <= 2 then
+          raise exception 'injected serialization failure' using errcode = 'serialization_failure';
+        end if;
+        return new;
+      end $$`);
+    await db().execute(sql`create trigger resolve_test_boom before update on records for each row execute function resolve_test_boom()`);
+    try {
+      const { recordId, conflictId } = await conflicted(E.campNorth.id, side({ data: { boom: 'twice' }, version: 1 }));
+      const r = await resolve(cora, { conflictId, action: 'restore_loser' });
+      expect(r.status).toBe(200);
+      expect(await record(recordId)).toMatchObject({ version: 3, data: { boom: 'twice' } });
+      const [tries] = await rows<{ n: number }>(db(), sql`select last_value::int as n from resolve_test_boom_seq`);
+      expect(tries!.n).toBe(3);
+    } finally {
+      await db().execute(sql`drop trigger resolve_test_boom on records`);
+      await db().execute(sql`drop function resolve_test_boom()`);
+      await db().execute(sql`drop sequence resolve_test_boom_seq`);
+    }
+  });
+
   it('lets only a coordinator of the entity, or an admin, resolve', async () => {
     const { conflictId } = await conflicted(E.campNorth.id);
     for (const email of ['ana@demo.fieldsync', 'ben@demo.fieldsync']) {

@@ -23,6 +23,7 @@ import { parseWith, readJson } from '../../http/read-json';
 import { json } from '../../http/respond';
 import { lockRecords } from '../push/lock-records';
 import { rowToState } from '../push/record-state';
+import { withRetries } from '../push/with-retries';
 import { RECORD_COLUMNS, type RecordRow, toSyncRecord } from '../record-row';
 import { CONFLICT_COLUMNS, type ConflictRow, toConflictEntry, toSide } from './conflict-entry';
 
@@ -35,7 +36,9 @@ export async function resolveConflict(ctx: ServerContext, request: Request): Pro
   if (!IdSchema.safeParse(body.conflictId).success) throw notFound('no such conflict');
   const conflictId = body.conflictId.toLowerCase();
 
-  const result = await ctx.database.db.transaction(async (tx) => {
+  // A deadlock with a push (the assessment it deletes, the response it edits) or a serialization
+  // failure runs the resolve again, as a push would: it changed nothing.
+  const result = await withRetries(() => ctx.database.db.transaction(async (tx) => {
     const [conflict] = await rows<ConflictRow>(
       tx,
       sql`select ${CONFLICT_COLUMNS} from sync_conflicts where id = ${conflictId} for update`,
@@ -54,7 +57,7 @@ export async function resolveConflict(ctx: ServerContext, request: Request): Pro
       return { conflict: done! };
     }
     return restoreLoser(ctx, tx, caller, conflict, resolvedAt);
-  });
+  }));
 
   const response: ResolveResponse = { conflict: toConflictEntry(result.conflict) };
   if ('record' in result) response.record = toSyncRecord(result.record);
