@@ -40,13 +40,16 @@ function decoder(header: string | null): Decode {
 }
 
 function inflated(inflate: typeof zlib.gunzipSync, body: Uint8Array, limit: number, coding: string): Uint8Array {
+  let out: Uint8Array;
   try {
     // One byte past the limit: enough to know the body is over it, never more held in memory.
-    return inflate(body, { maxOutputLength: limit + 1 });
+    out = inflate(body, { maxOutputLength: limit + 1 });
   } catch (e) {
     if ((e as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE') throw payloadTooLarge(limit);
     throw badRequest(`the request body is not valid ${coding}`);
   }
+  if (out.byteLength > limit) throw payloadTooLarge(limit);
+  return out;
 }
 
 async function readText(request: Request, limit: number, decode: Decode = null): Promise<string> {
@@ -65,7 +68,6 @@ async function readText(request: Request, limit: number, decode: Decode = null):
     chunks.push(value);
   }
   const body = decode === null ? concat(chunks, size) : decode(concat(chunks, size), limit);
-  if (body.byteLength > limit) throw payloadTooLarge(limit);
   return new TextDecoder('utf-8', { fatal: false }).decode(body);
 }
 

@@ -22,7 +22,7 @@ import { ApiError, forbidden, notFound, validation } from '../../http/api-error'
 import { parseWith, readJson } from '../../http/read-json';
 import { json } from '../../http/respond';
 import { lockRecords } from '../push/lock-records';
-import { rowToState } from '../push/record-state';
+import { type TextRecordRow, textRowToState } from '../push/record-state';
 import { withRetries } from '../push/with-retries';
 import { RECORD_COLUMNS, type RecordRow, toSyncRecord } from '../record-row';
 import { CONFLICT_COLUMNS, type ConflictRow, toConflictEntry, toSide } from './conflict-entry';
@@ -78,13 +78,14 @@ async function restoreLoser(
 ): Promise<{ conflict: ConflictRow; record: RecordRow }> {
   const cols = sql.raw(RECORD_COLUMNS);
   const loser = toSide(conflict.loser);
-  const refId = referencedId({ type: conflict.type, action: loser.deleted ? 'delete' : 'update', entityId: conflict.entity_id, data: loser.data });
+  const subject = restoreSubject(conflict, loser);
+  const refId = referencedId(subject);
   // The same per-record locks as push, so a restore and a batch touching the record, or the
   // assessment it points at, take turns.
   await lockRecords(tx, refId === undefined ? [conflict.record_id] : [conflict.record_id, refId]);
   const [current] = await rows<RecordRow>(tx, sql`select ${cols} from records where id = ${conflict.record_id} for update`);
   if (!current) throw notFound('the conflict names a record that does not exist');
-  await checkRestorable(tx, restoreSubject(current, loser), refId);
+  await checkRestorable(tx, subject, refId);
   ctx.hlc.observe(current.hlc);
   const hlc = ctx.hlc.next();
   // A restored delete keeps the record's last data, like any tombstone.
@@ -113,9 +114,12 @@ async function restoreLoser(
   return { conflict: done!, record: record! };
 }
 
-/** The loser as a change to the record, for the rules a push of it must keep. */
-function restoreSubject(current: RecordRow, loser: ConflictSide): AccessSubject {
-  return { type: current.type, action: loser.deleted ? 'delete' : 'update', entityId: current.entity_id, data: loser.deleted ? undefined : loser.data };
+/**
+ * The loser as a change to the record, for the rules a push of it must keep. The conflict's
+ * type and entity are the record's: no write changes either (a push that would is refused).
+ */
+function restoreSubject(conflict: ConflictRow, loser: ConflictSide): AccessSubject {
+  return { type: conflict.type, action: loser.deleted ? 'delete' : 'update', entityId: conflict.entity_id, data: loser.deleted ? undefined : loser.data };
 }
 
 /**
@@ -125,10 +129,16 @@ function restoreSubject(current: RecordRow, loser: ConflictSide): AccessSubject 
  */
 async function checkRestorable(tx: Tx, subject: AccessSubject, refId: string | undefined): Promise<void> {
   // FOR SHARE, not KEY SHARE: a delete is an update of non-key columns, which KEY SHARE lets by.
-  const [ref] = refId === undefined ? [] : await rows<RecordRow>(tx, sql`select ${sql.raw(RECORD_COLUMNS)} from records where id = ${refId} for share`);
+  const [ref] =
+    refId === undefined
+      ? []
+      : await rows<TextRecordRow>(
+          tx,
+          sql`select id, type, entity_id, version, data::text as data, deleted, hlc, updated_by, device_id from records where id = ${refId} for share`,
+        );
   const refused = checkAccess(subject, {
     entityIds: new Set([subject.entityId]),
-    lookup: (id) => (ref !== undefined && id === refId ? rowToState(ref) : undefined),
+    lookup: (id) => (ref !== undefined && id === refId ? textRowToState(ref) : undefined),
   });
   if (refused === null) return;
   const message = `the loser cannot be restored: ${refused.message}`;

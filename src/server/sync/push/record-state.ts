@@ -62,19 +62,6 @@ export function textRecordState(state: RecordState, text?: string): RecordState 
   return new LoadedRecord(state instanceof LoadedRecord ? state.dataText : (text ?? JSON.stringify(state.data)), state);
 }
 
-export function rowToState(r: RecordRow): RecordState {
-  return {
-    type: r.type,
-    entityId: r.entity_id,
-    version: Number(r.version),
-    data: r.data,
-    deleted: r.deleted,
-    hlc: r.hlc,
-    updatedBy: r.updated_by,
-    deviceId: r.device_id,
-  };
-}
-
 export function stateToRow(id: string, s: RecordState): RecordRow {
   return {
     id,
