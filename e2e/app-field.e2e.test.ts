@@ -7,7 +7,9 @@
 //      duplicate on the server;
 //   3. two users edit the same assessment offline: the later edit wins, the other device shows
 //      its edit lost, and the coordinator restores it;
-//   4. two tabs of one user: one queue, one sender, each change once.
+//   4. a restore the server refuses (its assessment deleted since): the review list stays, the
+//      conflict says why, and accept resolves it;
+//   5. two tabs of one user: one queue, one sender, each change once.
 // Screenshots of the main screens go to test-results/screenshots/.
 import { readFile } from 'node:fs/promises';
 import type { Browser, Page, Request } from 'playwright-core';
@@ -39,6 +41,18 @@ async function editTitle(page: Page, from: string, to: string): Promise<void> {
   await page.getByTestId('assessment-save').click();
   await page.getByTestId('toast').filter({ hasText: 'Saved on this device' }).waitFor();
   await page.getByTestId('assessment-heading').filter({ hasText: to }).waitFor();
+}
+
+/** A push straight to the API, as a device sends one (for setting up server-side history). */
+async function pushApi(url: string, token: string, deviceId: string, changes: unknown[]): Promise<{ successful: unknown[]; conflicts: Array<{ resolution?: string }>; failed: unknown[] }> {
+  const res = await fetch(`${url}/api/v1/sync/batch`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+    body: JSON.stringify({ deviceId, changes }),
+  });
+  const body = (await res.json()) as { successful: unknown[]; conflicts: Array<{ resolution?: string }>; failed: unknown[] };
+  if (!res.ok || body.failed.length) throw new Error(`push: ${res.status} ${JSON.stringify(body)}`);
+  return body;
 }
 
 const queueSettled = (page: Page) => page.locator('[data-testid="queue-item"]:not([data-status="completed"]):not([data-status="conflict"])').count();
@@ -330,6 +344,55 @@ describe('the field app in a browser', () => {
     await ana.getByTestId('nav-conflicts').click();
     await ana.locator('[data-testid="lost-edit"][data-outcome="accepted"]').waitFor();
     await Promise.all([anaDevice.close(), benDevice.close(), coraDevice.close()]);
+  });
+
+  it('a restore the server refuses keeps the review list, says why on that conflict, and accept still resolves it', async () => {
+    // Through the API, as two devices would: Ana's answer to an assessment loses to Ben's later
+    // edit of it, then the assessment is deleted. Restoring Ana's answer would orphan it.
+    const [anaToken, benToken] = await Promise.all([apiToken(server.url, 'ana@demo.fieldsync'), apiToken(server.url, 'ben@demo.fieldsync')]);
+    const at = Date.now();
+    const stamp = (ms: number, node: string) => `${new Date(at + ms).toISOString()}-0000-${node}`;
+    const assessmentId = crypto.randomUUID();
+    const responseId = crypto.randomUUID();
+    const change = (type: 'assessment' | 'response', action: 'create' | 'update' | 'delete', recordId: string, baseVersion: number, hlc: string, data?: Record<string, unknown>) => ({
+      changeId: crypto.randomUUID(),
+      type,
+      action,
+      recordId,
+      entityId: CAMP_SOUTH,
+      baseVersion,
+      hlc,
+      ...(data ? { data } : {}),
+    });
+    await pushApi(server.url, anaToken, 'e2e_ana', [
+      change('assessment', 'create', assessmentId, 0, stamp(0, 'e2e_ana'), { title: 'Shelter survey (deleted later)' }),
+      change('response', 'create', responseId, 0, stamp(1, 'e2e_ana'), { assessmentId, answer: 'first' }),
+    ]);
+    await pushApi(server.url, benToken, 'e2e_ben', [change('response', 'update', responseId, 1, stamp(3, 'e2e_ben'), { assessmentId, answer: 'Ben' })]);
+    const lost = await pushApi(server.url, anaToken, 'e2e_ana', [change('response', 'update', responseId, 1, stamp(2, 'e2e_ana'), { assessmentId, answer: 'Ana' })]);
+    expect(lost.conflicts.map((c) => c.resolution)).toEqual(['server_wins']);
+    await pushApi(server.url, anaToken, 'e2e_ana', [change('assessment', 'delete', assessmentId, 1, stamp(4, 'e2e_ana'))]);
+
+    const coraDevice = await newDevice(browser, server.url);
+    const cora = await coraDevice.newPage();
+    await signIn(cora, 'cora@demo.fieldsync');
+    await cora.getByTestId('nav-conflicts').click();
+    const conflict = cora.locator(`[data-testid="conflict-item"][data-record-id="${responseId}"]`);
+    await conflict.getByTestId('conflict-restore').click();
+    const refused = conflict.getByTestId('conflict-refused');
+    await refused.waitFor();
+    expect(await refused.textContent()).toBe('The loser cannot be restored: the assessment is deleted. You can accept the winning version.');
+    expect(await conflict.getByTestId('conflict-restore').isDisabled()).toBe(true);
+    // The list stays: no review-wide failure in its place, the conflict still shown.
+    expect(await cora.locator('section[aria-labelledby="review-heading"] > .banner.error').count()).toBe(0);
+    expect(await conflict.isVisible()).toBe(true);
+    await screenshot(cora, '10-coordinator-restore-refused');
+
+    await conflict.getByTestId('conflict-accept').click();
+    await conflict.waitFor({ state: 'detached' });
+    const response = (await serverRecords(server.url, 'cora@demo.fieldsync')).find((r) => r.id === responseId);
+    expect(response?.data.answer).toBe('Ben');
+    await coraDevice.close();
   });
 
   it('two tabs of one user share one queue, and only one tab sends each change, once', async () => {

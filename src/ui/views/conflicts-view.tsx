@@ -14,6 +14,7 @@ import { asAssessment } from '../forms';
 import { useEntities, useLostEdits, wasRestored } from '../hooks/use-device-data';
 import { useLiveQuery } from '../hooks/use-live-query';
 import { mergeLostEdits } from '../lost-edits';
+import { type ResolveFailure, resolveFailure } from '../resolve-failure';
 import { href } from '../routes';
 import type { Session } from '../session';
 
@@ -137,6 +138,8 @@ function ConflictReview({ session, online, onUnauthorized }: { readonly session:
   const entities = useEntities();
   const [state, setState] = useState<ReviewState>({ kind: 'loading' });
   const [acting, setActing] = useState<string | null>(null);
+  // Conflicts the server refused an action on, by id: shown with its reason until the next load.
+  const [refusals, setRefusals] = useState<ReadonlyMap<string, Extract<ResolveFailure, { kind: 'refused' }>>>(new Map());
 
   const fail = useCallback(
     (e: unknown) => {
@@ -148,6 +151,7 @@ function ConflictReview({ session, online, onUnauthorized }: { readonly session:
 
   const load = useCallback(() => {
     setState({ kind: 'loading' });
+    setRefusals(new Map());
     fetchOpenConflicts(session.token).then((conflicts) => setState({ kind: 'ready', conflicts }), fail);
   }, [session.token, fail]);
 
@@ -164,10 +168,13 @@ function ConflictReview({ session, online, onUnauthorized }: { readonly session:
       toast(action === 'accept' ? 'Conflict accepted' : 'Losing version restored; it syncs to every device');
       void engine.syncNow();
     } catch (e) {
-      if (e instanceof ConflictsApiError && e.code === 'ALREADY_RESOLVED') {
-        toast('Someone already resolved this conflict');
+      const failure = resolveFailure(e instanceof ConflictsApiError ? e : { status: null, code: null, message: String(e) }, action);
+      if (failure.kind === 'sign-in') fail(e);
+      else if (failure.kind === 'taken') {
+        toast(failure.message);
         load();
-      } else fail(e);
+      } else if (failure.kind === 'refused') setRefusals((r) => new Map(r).set(c.id, failure));
+      else toast(failure.message);
     } finally {
       setActing(null);
     }
@@ -191,25 +198,33 @@ function ConflictReview({ session, online, onUnauthorized }: { readonly session:
       {state.kind === 'ready' && state.conflicts.length === 0 && <p className="empty">No open conflicts.</p>}
       {state.kind === 'ready' && state.conflicts.length > 0 && (
         <ul className="list">
-          {state.conflicts.map((c) => (
-            <li key={c.id} data-testid="conflict-item" data-conflict-id={c.id} data-record-id={c.recordId} style={{ padding: '0.75rem 0' }}>
-              <h3>
-                {titleOf(c.winner.data, c.recordId)} <span className="muted">· {entityName(c.entityId)} · {c.type}</span>
-              </h3>
-              <SideBySide
-                winner={{ label: 'Won', detail: `by ${who(c.winner.userId, session)} · v${c.winner.version} · ${hlcTime(c.winner.hlc)}`, data: c.winner.data, deleted: c.winner.deleted }}
-                loser={{ label: 'Lost', detail: `by ${who(c.loser.userId, session)} · ${hlcTime(c.loser.hlc)}`, data: c.loser.data, deleted: c.loser.deleted }}
-              />
-              <div className="row" style={{ marginTop: '0.6rem' }}>
-                <button type="button" className="secondary" data-testid="conflict-accept" disabled={acting !== null || !online} onClick={() => void act(c, 'accept')}>
-                  Accept
-                </button>
-                <button type="button" data-testid="conflict-restore" disabled={acting !== null || !online} onClick={() => void act(c, 'restore_loser')}>
-                  Restore the losing version
-                </button>
-              </div>
-            </li>
-          ))}
+          {state.conflicts.map((c) => {
+            const refused = refusals.get(c.id);
+            return (
+              <li key={c.id} data-testid="conflict-item" data-conflict-id={c.id} data-record-id={c.recordId} style={{ padding: '0.75rem 0' }}>
+                <h3>
+                  {titleOf(c.winner.data, c.recordId)} <span className="muted">· {entityName(c.entityId)} · {c.type}</span>
+                </h3>
+                <SideBySide
+                  winner={{ label: 'Won', detail: `by ${who(c.winner.userId, session)} · v${c.winner.version} · ${hlcTime(c.winner.hlc)}`, data: c.winner.data, deleted: c.winner.deleted }}
+                  loser={{ label: 'Lost', detail: `by ${who(c.loser.userId, session)} · ${hlcTime(c.loser.hlc)}`, data: c.loser.data, deleted: c.loser.deleted }}
+                />
+                {refused && (
+                  <p className="banner error" role="alert" data-testid="conflict-refused" style={{ marginTop: '0.6rem' }}>
+                    {refused.message}
+                  </p>
+                )}
+                <div className="row" style={{ marginTop: '0.6rem' }}>
+                  <button type="button" className="secondary" data-testid="conflict-accept" disabled={acting !== null || !online || refused?.action === 'accept'} onClick={() => void act(c, 'accept')}>
+                    Accept
+                  </button>
+                  <button type="button" data-testid="conflict-restore" disabled={acting !== null || !online || refused?.action === 'restore_loser'} onClick={() => void act(c, 'restore_loser')}>
+                    Restore the losing version
+                  </button>
+                </div>
+              </li>
+            );
+          })}
         </ul>
       )}
     </section>
