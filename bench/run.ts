@@ -23,7 +23,7 @@ import { setUpFieldsync } from './scenarios/setup';
 import { ENTITIES, type FieldsyncWorld, type Sizes, type World } from './scenarios/world';
 import { ADMIN_URL } from './support/postgres';
 import { killAllChildren } from './support/processes';
-import { goals, type Check, type Report, updateReadme, writeReport } from './support/report';
+import { goals, otherRatios, type Check, type Report, updateReadme, writeReport } from './support/report';
 import { type CaseResult, describe, runScenario } from './support/runner';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
@@ -245,6 +245,7 @@ async function main(): Promise<void> {
     scenarios: Object.fromEntries(Object.entries(SCENARIOS).filter(([id]) => results.some((r) => r.scenario === id))),
     results,
     goals: goals(results),
+    otherRatios: otherRatios(results),
     checks,
     notes: [...notes, ...MEASUREMENT_NOTES],
   };
@@ -252,6 +253,7 @@ async function main(): Promise<void> {
   if (!args.quick && !args.only && updateReadme(path.join(ROOT, 'README.md'), report)) log('README.md benchmark table updated');
   log(`\nresults written to ${args.out}/results.{json,md} and chart.svg`);
   for (const g of report.goals) log(`goal ${g.goal} (${g.contender}): ${g.ratio === null ? 'not measured' : `${g.ratio.toFixed(2)}×`} ${g.met ? 'met' : g.met === null ? '' : 'NOT met'}`);
+  for (const r of report.otherRatios) if (r.ratio !== null) log(`not a goal: ${r.measure} (${r.contender}): ${r.ratio.toFixed(2)}×`);
   for (const c of checks) log(`check ${c.name}: ${c.ok ? 'ok' : 'FAILED'} (${c.detail})`);
   const bad = results.filter((r) => !r.correct);
   if (bad.length) {
