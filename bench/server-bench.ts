@@ -3,7 +3,7 @@
 // server, the UI by Next.js; building first when the build is missing or older than the
 // sources) on a fresh PostgreSQL database with the demo users, logs in once, and pushes
 // 10,000 changes, 100 per request, one request after another as one device drains its queue,
-// in three cases: all creates, all updates, 20% conflicts. The same rows are written straight
+// each body gzip-encoded as the device engine sends a push (src/client/compress.ts), in three cases: all creates, all updates, 20% conflicts. The same rows are written straight
 // to PostgreSQL with `pg` (one transaction per 100 rows: idempotency-log insert plus multi-row
 // upsert), taking turns with the HTTP batches so both meet the same machine load. Then a
 // first pull of the 10,000 records, 1,000 per page.
@@ -11,11 +11,13 @@
 // JSON to bench/results/server-bench.json.
 //   --no-build   use .next/ as it is (when it exists)
 //   --changes N  changes per case (default 10000)
+//   --uncompressed  push bodies as they are (the server path without decoding)
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
+import { MIN_COMPRESSED_LENGTH, gzipText } from '@/client/compress';
 import type { PullResponse } from '@/protocol/pull';
 import type { ChangeInput, PushResponse } from '@/protocol/push';
 import { DEMO_ENTITIES, DEMO_PASSWORD } from '@/server/seed/demo';
@@ -50,12 +52,12 @@ interface PullResult {
   rowsPerSecond: number;
 }
 
-function args(): { build: boolean; changes: number } {
+function args(): { build: boolean; changes: number; compress: boolean } {
   const a = process.argv.slice(2);
   const i = a.indexOf('--changes');
   const changes = i >= 0 ? Number(a[i + 1]) : 10_000;
   if (!Number.isInteger(changes) || changes < BATCH) throw new Error('--changes must be an integer >= 100');
-  return { build: !a.includes('--no-build'), changes };
+  return { build: !a.includes('--no-build'), changes, compress: !a.includes('--uncompressed') };
 }
 
 /**
@@ -67,11 +69,17 @@ class Http {
   token = '';
   readonly client = new CountingHttp();
 
-  async call<T>(method: string, p: string, body: unknown, expect = 200): Promise<T> {
+  /** `compress`: the body gzip-encoded from 1 KB, as the engine sends a push (transport.ts). */
+  async call<T>(method: string, p: string, body: unknown, expect = 200, compress = false): Promise<T> {
     const headers: Record<string, string> = { accept: 'application/json' };
     if (this.token) headers.authorization = `Bearer ${this.token}`;
     if (body !== undefined) headers['content-type'] = 'application/json';
-    const res = await this.client.fetch(`${this.base}${p}`, { method, headers, ...(body !== undefined ? { body: JSON.stringify(body) } : {}) });
+    let sent: string | Uint8Array | undefined = body === undefined ? undefined : JSON.stringify(body);
+    if (compress && typeof sent === 'string' && sent.length >= MIN_COMPRESSED_LENGTH) {
+      sent = await gzipText(sent);
+      headers['content-encoding'] = 'gzip';
+    }
+    const res = await this.client.fetch(`${this.base}${p}`, { method, headers, ...(sent !== undefined ? { body: sent as BodyInit } : {}) });
     const text = await res.text();
     if (res.status !== expect) throw new HttpError(res.status, `${method} ${p} → ${res.status}: ${text.slice(0, 300)}`);
     return JSON.parse(text) as T;
@@ -89,9 +97,9 @@ class HttpError extends Error {
 
 type Outcome = CaseResult['outcome'];
 
-async function pushBatch(http: Http, batch: readonly ChangeInput[], deviceId: string, outcome: Outcome): Promise<number> {
+async function pushBatch(http: Http, batch: readonly ChangeInput[], deviceId: string, outcome: Outcome, compress: boolean): Promise<number> {
   const t = performance.now();
-  const res = await http.call<PushResponse>('POST', '/api/v1/sync/batch', { deviceId, changes: batch });
+  const res = await http.call<PushResponse>('POST', '/api/v1/sync/batch', { deviceId, changes: batch }, 200, compress);
   const ms = performance.now() - t;
   outcome.successful += res.successful.length;
   outcome.conflicts += res.conflicts.length;
@@ -120,6 +128,7 @@ async function runCase(
   pushed: readonly ChangeInput[],
   raw: readonly ChangeInput[],
   userId: string,
+  compress: boolean,
 ): Promise<{ httpMs: number; rawMs: number; requests: number; outcome: Outcome }> {
   const outcome: Outcome = { successful: 0, conflicts: 0, failed: 0, clientWins: 0, serverWins: 0 };
   const pushBatches = chunks(pushed, BATCH);
@@ -127,7 +136,7 @@ async function runCase(
   let httpMs = 0;
   let rawMs = 0;
   for (const [i, batch] of pushBatches.entries()) {
-    httpMs += await pushBatch(http, batch, 'dev_bench', outcome);
+    httpMs += await pushBatch(http, batch, 'dev_bench', outcome, compress);
     rawMs += await baselineBatch(client, rawBatches[i] ?? [], userId);
   }
   return { httpMs, rawMs, requests: pushBatches.length, outcome };
@@ -223,7 +232,7 @@ async function main(): Promise<void> {
     const warm = workloadRecords(2_000, DEMO_ENTITIES.riverside.id);
     const warmRaw = workloadRecords(2_000, DEMO_ENTITIES.riverside.id);
     for (const name of ['creates', 'updates'] as const)
-      await runCase(http, client, caseChanges(name, warm, 'dev_warm', t0), caseChanges(name, warmRaw, 'dev_warm', t0), benId);
+      await runCase(http, client, caseChanges(name, warm, 'dev_warm', t0), caseChanges(name, warmRaw, 'dev_warm', t0), benId, opts.compress);
 
     const login = await http.call<{ token: string; user: { id: string } }>('POST', '/api/v1/auth/login', { email: 'ana@demo.fieldsync', password: DEMO_PASSWORD });
     http.token = login.token;
@@ -232,7 +241,7 @@ async function main(): Promise<void> {
     const rawRecords = workloadRecords(opts.changes, DEMO_ENTITIES.riverside.id);
     const results: CaseResult[] = [];
     for (const c of CASES) {
-      const run = await runCase(http, client, caseChanges(c.name, records, 'dev_bench', t0), caseChanges(c.name, rawRecords, 'dev_bench', t0), login.user.id);
+      const run = await runCase(http, client, caseChanges(c.name, records, 'dev_bench', t0), caseChanges(c.name, rawRecords, 'dev_bench', t0), login.user.id, opts.compress);
       const httpPerSecond = (opts.changes * 1000) / run.httpMs;
       const baselinePerSecond = (opts.changes * 1000) / run.rawMs;
       results.push({
@@ -260,6 +269,7 @@ async function main(): Promise<void> {
       cpus: os.cpus().length,
       postgres: (await client.query<{ v: string }>('select version() as v')).rows[0]?.v,
       batchSize: BATCH,
+      pushBodies: opts.compress ? 'gzip' : 'uncompressed',
       cases: results,
       pull,
     };
