@@ -1,7 +1,9 @@
-// (c) 50 devices pushing 200 changes each at once: every device sends its queue in batches
-// of 100, one after another, all devices starting together. Throughput counts all changes
+// (c) 50 devices pushing 200 changes each at once, all devices starting together: every
+// Fieldsync device sends its queue in batches of 100 as the app's engine sends one (PUSH_LANES
+// independent batches in flight), every PouchDB device replicates as its replicator does. Throughput counts all changes
 // over the time until the last device is done; latency is per HTTP request (per transaction
 // for raw PostgreSQL, including the wait for a pooled connection).
+import { PUSH_LANES } from '@/client/push';
 import { createChange, emptyTally, type PushTally, type WireChange } from '../contenders/fieldsync';
 import { fillLocal, replicateOptions, toDoc } from '../contenders/pouchdb';
 import { makeRecords, type BenchRecord } from '../support/data';
@@ -27,7 +29,7 @@ export function deviceCases(world: World): AnyCase[] {
           tallies: [],
         }),
         execute: async (p) => {
-          p.tallies = await Promise.all(ids.map((d) => w.server.push(w.deviceTokens[d % deviceUsers]!, `bench-c-${p.run}-${d}`, p.queues[d]!, true, emptyTally())));
+          p.tallies = await Promise.all(ids.map((d) => w.server.push(w.deviceTokens[d % deviceUsers]!, `bench-c-${p.run}-${d}`, p.queues[d]!, true, emptyTally(), PUSH_LANES)));
         },
         verify: async (p) => {
           w.expected.records += total;
