@@ -1,8 +1,8 @@
 // (c) 50 devices pushing 200 changes each at once, all devices starting together: every
 // Fieldsync device sends its queue in batches of 100 as the app's engine sends one (PUSH_LANES
-// independent batches in flight), every PouchDB device replicates as its replicator does. Throughput counts all changes
-// over the time until the last device is done; latency is per HTTP request (per transaction
-// for raw PostgreSQL, including the wait for a pooled connection).
+// independent batches in flight), every PouchDB device replicates as its replicator does.
+// Throughput counts all changes over the time until the last device is done; latency is per
+// HTTP request (per transaction for raw PostgreSQL, including the wait for a pooled connection).
 import { PUSH_LANES } from '@/client/push';
 import { createChange, emptyTally, type PushTally, type WireChange } from '../contenders/fieldsync';
 import { fillLocal, replicateOptions, toDoc } from '../contenders/pouchdb';
