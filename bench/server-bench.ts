@@ -17,12 +17,12 @@ import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
-import { MIN_COMPRESSED_LENGTH, gzipText } from '@/client/compress';
 import type { PullResponse } from '@/protocol/pull';
 import type { ChangeInput, PushResponse } from '@/protocol/push';
 import { DEMO_ENTITIES, DEMO_PASSWORD } from '@/server/seed/demo';
 import { CountingHttp } from './support/counting-fetch';
 import { createDatabase, dropDatabase, migrateAndSeed } from './support/postgres';
+import { requestBody } from './support/request-body';
 import { type Child, freePort, killAllChildren, startChild, tail, waitForHttp } from './support/processes';
 import { writeBaselineBatch } from './support/server-baseline';
 import { CASES, type CaseName, caseChanges, chunks, workloadRecords } from './support/server-workload';
@@ -71,15 +71,10 @@ class Http {
 
   /** `compress`: the body gzip-encoded from 1 KB, as the engine sends a push (transport.ts). */
   async call<T>(method: string, p: string, body: unknown, expect = 200, compress = false): Promise<T> {
-    const headers: Record<string, string> = { accept: 'application/json' };
+    const sent = await requestBody(body, compress);
+    const headers: Record<string, string> = { accept: 'application/json', ...sent.headers };
     if (this.token) headers.authorization = `Bearer ${this.token}`;
-    if (body !== undefined) headers['content-type'] = 'application/json';
-    let sent: string | Uint8Array | undefined = body === undefined ? undefined : JSON.stringify(body);
-    if (compress && typeof sent === 'string' && sent.length >= MIN_COMPRESSED_LENGTH) {
-      sent = await gzipText(sent);
-      headers['content-encoding'] = 'gzip';
-    }
-    const res = await this.client.fetch(`${this.base}${p}`, { method, headers, ...(sent !== undefined ? { body: sent as BodyInit } : {}) });
+    const res = await this.client.fetch(`${this.base}${p}`, { method, headers, ...(sent.body !== undefined ? { body: sent.body } : {}) });
     const text = await res.text();
     if (res.status !== expect) throw new HttpError(res.status, `${method} ${p} → ${res.status}: ${text.slice(0, 300)}`);
     return JSON.parse(text) as T;

@@ -7,11 +7,11 @@ import { mkdtempSync } from 'node:fs';
 import path from 'node:path';
 import pg from 'pg';
 import { v7 as uuidv7 } from 'uuid';
-import { MIN_COMPRESSED_LENGTH, gzipText } from '@/client/compress';
 import type { PushResponse } from '@/protocol/push';
 import type { PullResponse } from '@/protocol/pull';
 import { CountingHttp } from '../support/counting-fetch';
 import { chunk, type BenchRecord } from '../support/data';
+import { requestBody } from '../support/request-body';
 import { BackendCpu, createDatabase, dropDatabase, migrateAndSeed } from '../support/postgres';
 import { type Child, freePort, startChild, waitForHttp } from '../support/processes';
 import { serverCommand } from '../../scripts/server-command.mjs';
@@ -202,15 +202,10 @@ export class FieldsyncServer {
 
   /** `compress`: the body gzip-encoded as the app's engine sends a push (src/client/transport.ts). */
   private async json<T>(client: CountingHttp, method: string, p: string, token: string | null, body: unknown, expect: number, baseUrl = this.baseUrl, compress = false): Promise<T> {
-    const headers: Record<string, string> = { accept: 'application/json' };
+    const sent = await requestBody(body, compress);
+    const headers: Record<string, string> = { accept: 'application/json', ...sent.headers };
     if (token) headers.authorization = `Bearer ${token}`;
-    if (body !== undefined) headers['content-type'] = 'application/json';
-    let sent: string | Uint8Array | undefined = body === undefined ? undefined : JSON.stringify(body);
-    if (compress && typeof sent === 'string' && sent.length >= MIN_COMPRESSED_LENGTH) {
-      sent = await gzipText(sent);
-      headers['content-encoding'] = 'gzip';
-    }
-    const res = await client.fetch(`${baseUrl}${p}`, { method, headers, ...(sent !== undefined ? { body: sent as BodyInit } : {}) });
+    const res = await client.fetch(`${baseUrl}${p}`, { method, headers, ...(sent.body !== undefined ? { body: sent.body } : {}) });
     const text = await res.text();
     if (res.status !== expect) throw new Error(`fieldsync-${this.kind} ${method} ${p} → ${res.status}: ${text.slice(0, 300)}`);
     return JSON.parse(text) as T;
