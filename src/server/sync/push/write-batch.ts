@@ -24,12 +24,20 @@ export interface WriteMeta {
 }
 
 export async function writeBatch(tx: Executor, plan: BatchPlan, meta: WriteMeta): Promise<void> {
-  const { parts, written, expected } = writeParts(plan, meta, null);
-  await preparedRows(tx, sql`with ${sql.join(parts, sql`, `)} select fieldsync_expect_rows(${written}, ${expected}) as written`);
+  const { log, parts, written, expected } = writeParts(plan, meta, null);
+  await preparedRows(tx, sql`with ${sql.join([...log, ...parts], sql`, `)} select fieldsync_expect_rows(${written}, ${expected}) as written`);
+}
+
+/** Conditions (boolean SQL expressions) the parts write under: `log` for the idempotency log, `rest` for the others. */
+export interface WriteWhen {
+  readonly log: SQL;
+  readonly rest: SQL;
 }
 
 export interface WriteParts {
-  /** The statement's common table expressions, in order. */
+  /** The idempotency-log insert, named `logged` (none when nothing is logged): first, so that later parts can read its count. */
+  readonly log: SQL[];
+  /** The statement's other common table expressions, in order. */
   readonly parts: SQL[];
   /** How many records and log entries the statement wrote, and referenced records it found, as an SQL expression. */
   readonly written: SQL;
@@ -38,10 +46,10 @@ export interface WriteParts {
 }
 
 /**
- * The parts of the write statement. With `when` (a boolean SQL expression), every part writes
- * only if it is true: guarded-write.ts puts its checks there.
+ * The parts of the write statement. With `when`, every part writes only if its condition is
+ * true: guarded-write.ts puts its checks there.
  */
-export function writeParts(plan: BatchPlan, meta: WriteMeta, when: SQL | null): WriteParts {
+export function writeParts(plan: BatchPlan, meta: WriteMeta, when: WriteWhen | null): WriteParts {
   const records = plan.writes;
   const conflicts = plan.conflicts.map((c) => ({
     change_id: c.changeId,
@@ -55,8 +63,9 @@ export function writeParts(plan: BatchPlan, meta: WriteMeta, when: SQL | null): 
   }));
   const log = plan.log.map((l) => ({ change_id: l.changeId, record_id: l.recordId, original_hlc: l.originalHlc, result: storedResult(l.result) }));
 
-  const onlyIf = when === null ? sql`` : sql`where ${when}`;
-  const andIf = when === null ? sql`` : sql`and ${when}`;
+  const onlyIf = when === null ? sql`` : sql`where ${when.rest}`;
+  const andIf = when === null ? sql`` : sql`and ${when.rest}`;
+  const logIf = when === null ? sql`` : sql`where ${when.log}`;
   // Only the parts this batch needs: planning the statement is a good part of its cost.
   const inserts = records.some((r) => r.previousVersion === null);
   const updates = records.some((r) => r.previousVersion !== null);
@@ -99,12 +108,13 @@ export function writeParts(plan: BatchPlan, meta: WriteMeta, when: SQL | null): 
         ${onlyIf}
         returning 1
       )`);
+  const logged: SQL[] = [];
   if (log.length > 0) {
-    parts.push(sql`logged as (
+    logged.push(sql`logged as (
         insert into sync_changes (change_id, user_id, device_id, record_id, original_hlc, result)
         select change_id, ${meta.userId}::uuid, ${meta.deviceId}, record_id, original_hlc, result
         from jsonb_to_recordset(${JSON.stringify(log)}::jsonb) as x(change_id uuid, record_id uuid, original_hlc text, result jsonb)
-        ${onlyIf}
+        ${logIf}
         order by change_id
         on conflict (change_id) do nothing
         returning 1
@@ -129,7 +139,7 @@ export function writeParts(plan: BatchPlan, meta: WriteMeta, when: SQL | null): 
       )`);
   counted.push(sql`0`);
   // Data-modifying CTEs run to completion whether or not they are read.
-  return { parts, written: sql.join(counted, sql` + `), expected: records.length + log.length + plan.references.length };
+  return { log: logged, parts, written: sql.join(counted, sql` + `), expected: records.length + log.length + plan.references.length };
 }
 
 /**
