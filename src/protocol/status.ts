@@ -8,7 +8,9 @@ export const SyncStatusResponseSchema = z.object({
   serverTime: z.string(),
   user: UserSchema,
   openConflicts: z.number().int().nonnegative(),
+  /** When the server last took a change from the caller (a push that only repeats changes already taken does not count). ISO 8601. */
   lastPush: z.string().optional(),
+  /** When the caller last pulled. ISO 8601. */
   lastPull: z.string().optional(),
 });
 export type SyncStatusResponse = z.infer<typeof SyncStatusResponseSchema>;

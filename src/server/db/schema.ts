@@ -134,10 +134,12 @@ export const syncConflicts = pgTable(
   ],
 );
 
-/** Last push and pull per user, for GET /sync/status. */
+/**
+ * Last pull per user, for GET /sync/status. The last push is the user's newest entry in
+ * sync_changes: a row here written by every push made a user's devices wait for each other.
+ */
 export const syncActivity = pgTable('sync_activity', {
   userId: uuid('user_id').primaryKey(),
-  lastPushAt: timestamp('last_push_at', { withTimezone: true, mode: 'date' }),
   lastPullAt: timestamp('last_pull_at', { withTimezone: true, mode: 'date' }),
 });
 

@@ -141,12 +141,13 @@ describe.each(testDatabases())('push limits on $name', (factory) => {
     expect(res.failed).toMatchObject([{ code: 'VALIDATION' }]);
   });
 
-  it("records the caller's last push time", async () => {
+  it("stamps the logged changes with the server's clock: the caller's last push", async () => {
     kit.server.clock.advance(60_000);
-    await kit.push('cora', [change()]);
+    const c = change();
+    await kit.push('cora', [c]);
     const [a] = await rows<{ at: string }>(
       database.db,
-      sql`select to_char(last_push_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as at from sync_activity where user_id = ${await kit.userId('cora')}`,
+      sql`select to_char(created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as at from sync_changes where change_id = ${c.changeId}::uuid`,
     );
     expect(a?.at).toBe(new Date(kit.server.clock.now()).toISOString());
   });

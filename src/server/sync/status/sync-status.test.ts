@@ -49,8 +49,13 @@ describe.each(testDatabases())('GET /sync/status on $name', (factory) => {
     server.clock.advance(60_000);
     await pullPage(server, user.token);
     const pulledAt = new Date(server.clock.now()).toISOString();
+    // The newest of the caller's logged changes; another user's later one does not count.
     const pushedAt = '2026-11-26T09:30:00.000Z';
-    await database.db.execute(sql`update sync_activity set last_push_at = ${pushedAt}::timestamptz where user_id = ${user.id}`);
+    const someoneElse = await createUser(server, 'field_worker', [notMine]);
+    for (const [userId, at] of [[user.id, '2026-11-26T09:00:00.000Z'], [user.id, pushedAt], [someoneElse.id, '2026-11-26T10:00:00.000Z']] as const)
+      await database.db.execute(
+        sql`insert into sync_changes (change_id, user_id, device_id, created_at) values (gen_random_uuid(), ${userId}::uuid, 'dev_a', ${at}::timestamptz)`,
+      );
     server.clock.advance(1_000);
     const later = await status(user.token);
     expect(later.body).toMatchObject({ openConflicts: 2, lastPull: pulledAt, lastPush: pushedAt });

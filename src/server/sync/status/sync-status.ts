@@ -1,29 +1,36 @@
 // GET /api/v1/sync/status (PROTOCOL.md "Status and health"): the server's clock, the caller,
 // open conflicts in the caller's entities, and when the caller last pushed and pulled.
-import { eq, sql } from 'drizzle-orm';
+import { type SQL, sql } from 'drizzle-orm';
 import type { SyncStatusResponse } from '@/protocol/status';
 import { authenticate } from '../../auth/authenticate';
 import type { ServerContext } from '../../context';
 import { rows } from '../../db/database';
-import { syncActivity } from '../../db/schema';
 import { json } from '../../http/respond';
 
 export async function syncStatus(ctx: ServerContext, request: Request): Promise<Response> {
   const caller = await authenticate(ctx, request);
-  const db = ctx.database.db;
   const entityIds = `{${caller.entityIds.join(',')}}`;
-  const [open] = await rows<{ n: number }>(
-    db,
-    sql`select count(*)::int as n from sync_conflicts where status = 'open' and entity_id = any(${entityIds}::uuid[])`,
+  // The last push is the caller's newest idempotency-log entry (write-batch.ts stamps it with the
+  // server's clock); the last pull has a row of its own.
+  const [row] = await rows<{ open: number; last_push: string | null; last_pull: string | null }>(
+    ctx.database.db,
+    sql`select
+          (select count(*)::int from sync_conflicts where status = 'open' and entity_id = any(${entityIds}::uuid[])) as open,
+          (select ${iso(sql`max(created_at)`)} from sync_changes where user_id = ${caller.id}::uuid) as last_push,
+          (select ${iso(sql`last_pull_at`)} from sync_activity where user_id = ${caller.id}::uuid) as last_pull`,
   );
-  const [activity] = await db.select().from(syncActivity).where(eq(syncActivity.userId, caller.id));
   const body: SyncStatusResponse = {
     serverHlc: ctx.hlc.current(),
     serverTime: new Date(ctx.clock.now()).toISOString(),
     user: { id: caller.id, email: caller.email, name: caller.name, role: caller.role },
-    openConflicts: Number(open?.n ?? 0),
+    openConflicts: Number(row?.open ?? 0),
   };
-  if (activity?.lastPushAt) body.lastPush = activity.lastPushAt.toISOString();
-  if (activity?.lastPullAt) body.lastPull = activity.lastPullAt.toISOString();
+  if (row?.last_push) body.lastPush = row.last_push;
+  if (row?.last_pull) body.lastPull = row.last_pull;
   return json(200, body);
+}
+
+/** A timestamptz as ISO 8601 in UTC with milliseconds, as Date.toISOString writes it. */
+function iso(at: SQL): SQL {
+  return sql`to_char(${at} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
 }
