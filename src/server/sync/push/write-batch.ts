@@ -2,7 +2,7 @@
 // records updated (only if still at the version the batch read), the conflict log, the
 // idempotency log with every result (whose newest entry is also the caller's last push, for
 // GET /sync/status: a row of its own per user, written by every push, made a user's devices
-// wait for each other's commits; 10% of PostgreSQL's time, bench). The statement checks
+// wait for each other's commits). The statement checks
 // its own row counts (fieldsync_expect_rows, migration 0003): if another writer got to one of
 // the batch's records or change ids after the batch read them, it aborts as a serialization
 // failure (40001) and leaves nothing, so it is safe without a transaction around it. So it does
