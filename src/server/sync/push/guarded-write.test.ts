@@ -13,7 +13,7 @@ import { type StartGuess, planOnGuess } from './guess-start';
 import { type LoadedBatch, loadCallerAndBatch } from './load-batch';
 import { parseBatch } from './parse-batch';
 import { batchKeys, planBatch } from './plan-batch';
-import { change, newId, NORTH, type PushKit, RIVER, SHA, SOUTH, withPushKit } from './push-test-kit';
+import { change, countRows, newId, NORTH, type PushKit, RIVER, SHA, SOUTH, withPushKit } from './push-test-kit';
 
 // The guarded write must write exactly when the guess holds (checked here against a plain
 // JavaScript reading of what the long way loads), and then it must have written what the long
@@ -177,13 +177,7 @@ describe.each(testDatabases())('the guarded write on $name', (factory) => {
     return writeIfGuessedRight(database.db, guessed, meta, batchKeys(batch.items));
   }
 
-  async function counts(): Promise<{ records: number; changes: number }> {
-    const [r] = await rows<{ records: number; changes: number }>(
-      database.db,
-      sql`select (select count(*)::int from records) as records, (select count(*)::int from sync_changes) as changes`,
-    );
-    return r!;
-  }
+  const counts = async () => ({ records: await countRows(database, 'records'), changes: await countRows(database, 'sync_changes') });
 
   it('a batch sent again whole writes nothing and answers false: the push goes the long way', async () => {
     const changes = [change(), change()];

@@ -26,7 +26,7 @@ export async function writeIfGuessedRight(
   db: Executor,
   { guess, plan }: GuessedPlan,
   meta: WriteMeta,
-  keys: { readonly recordIds: readonly string[]; readonly changeIds: readonly string[] },
+  keys: { readonly recordIds: readonly string[] },
 ): Promise<boolean> {
   // The guess of each record expected to exist, by id; the fields not guessed are left out.
   const present: Record<string, { version?: number | undefined; type?: string | undefined; entity_id?: string | undefined; deleted?: boolean | undefined }> = {};
@@ -36,8 +36,6 @@ export async function writeIfGuessedRight(
   // Records the batch inserts and change ids it logs are checked by the inserts (see above).
   const inserted = new Set(plan.writes.filter((w) => w.previousVersion === null).map((w) => w.id));
   const lookedUp = keys.recordIds.filter((id) => !inserted.has(id));
-  const logged = new Set(plan.log.map((l) => l.changeId));
-  const unlogged = keys.changeIds.filter((id) => !logged.has(id));
   const entities = uuidArrayParam(guess.entityIds);
   const guessed = sql`(select ok from guess)`;
   const ok = sql`(select ok from checked)`;
@@ -68,16 +66,14 @@ export async function writeIfGuessedRight(
                   then (select count(*) from entities where id = any(${entities}))
                   else (select count(*) from assignments a where a.user_id = u.id and a.entity_id = any(${entities})) end
             )`);
-  // The change ids: none seen before, so the log took every one. None taken: nothing is
-  // written, the batch goes the long way. Some taken: the statement aborts (the counts).
-  const seenChecks: SQL[] = [guessed];
-  if (write.log.length > 0) seenChecks.push(sql`(select count(*) from logged) = ${plan.log.length}`);
-  // count(*), not EXISTS: for EXISTS the planner expects an early hit and scans the table.
-  if (unlogged.length > 0) seenChecks.push(sql`(select count(*) from sync_changes where change_id = any(${uuidArrayParam(unlogged)})) = 0`);
+  // The change ids: decided on a guess (nothing seen), the plan logs every one the batch names,
+  // so none was seen before exactly when the log took them all. None taken: nothing is written,
+  // the batch goes the long way. Some taken: the statement aborts (the counts).
+  const taken = write.log.length > 0 ? sql` and (select count(*) from logged) = ${plan.log.length}` : sql``;
   const [row] = await preparedRows<{ ok: boolean }>(
     db,
     sql`with guess as (select (${sql.join(checks, sql` and `)}) as ok),
-        ${sql.join([...write.log, sql`checked as (select ${sql.join(seenChecks, sql` and `)} as ok)`, ...write.parts], sql`, `)}
+        ${sql.join([...write.log, sql`checked as (select ${guessed}${taken} as ok)`, ...write.parts], sql`, `)}
         select ${ok} as ok, fieldsync_expect_rows(${write.written}, case when ${ok} then ${write.expected} else 0 end) as written`,
   );
   return row?.ok === true;
