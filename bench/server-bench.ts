@@ -8,7 +8,9 @@
 // upsert), taking turns with the HTTP batches so both meet the same machine load. Then a
 // first pull of the 10,000 records, 1,000 per page.
 // Prints changes/second and the ratio to the baseline as a table and as JSON, and writes the
-// JSON to bench/results/server-bench.json.
+// JSON to bench/results/server-bench.json. With each case, the CPU time per batch of 100 of
+// each process on either path: the server, PostgreSQL's backends, and this process as client,
+// which shows where the push path's time goes beyond the raw transaction's.
 //   --no-build   use .next/ as it is (when it exists)
 //   --changes N  changes per case (default 10000)
 //   --uncompressed  push bodies as they are (the server path without decoding)
@@ -21,9 +23,9 @@ import type { PullResponse } from '@/protocol/pull';
 import type { ChangeInput, PushResponse } from '@/protocol/push';
 import { DEMO_ENTITIES, DEMO_PASSWORD } from '@/server/seed/demo';
 import { CountingHttp } from './support/counting-fetch';
-import { createDatabase, dropDatabase, migrateAndSeed } from './support/postgres';
 import { requestBody } from './support/request-body';
-import { type Child, freePort, killAllChildren, startChild, tail, waitForHttp } from './support/processes';
+import { BackendCpu, createDatabase, dropDatabase, migrateAndSeed } from './support/postgres';
+import { type Child, freePort, killAllChildren, startChild, tail, treeCpuMs, waitForHttp } from './support/processes';
 import { writeBaselineBatch } from './support/server-baseline';
 import { CASES, type CaseName, caseChanges, chunks, workloadRecords } from './support/server-workload';
 import { SERVER_BUNDLE, serverCommand } from '../scripts/server-command.mjs';
@@ -42,7 +44,14 @@ interface CaseResult {
   baselineSeconds: number;
   baselinePerSecond: number;
   ratio: number;
+  cpu: CaseCpu;
   outcome: { successful: number; conflicts: number; failed: number; clientWins: number; serverWins: number };
+}
+
+/** CPU milliseconds per batch of 100: on the push path (HTTP) and on the raw baseline. */
+interface CaseCpu {
+  http: { server: number; postgres: number; client: number };
+  raw: { postgres: number; client: number };
 }
 
 interface PullResult {
@@ -71,7 +80,7 @@ class Http {
 
   /** `compress`: the body gzip-encoded from 1 KB, as the engine sends a push (transport.ts). */
   async call<T>(method: string, p: string, body: unknown, expect = 200, compress = false): Promise<T> {
-    const sent = await requestBody(body, compress);
+    const sent = requestBody(body, compress);
     const headers: Record<string, string> = { accept: 'application/json', ...sent.headers };
     if (this.token) headers.authorization = `Bearer ${this.token}`;
     const res = await this.client.fetch(`${this.base}${p}`, { method, headers, ...(sent.body !== undefined ? { body: sent.body } : {}) });
@@ -113,6 +122,21 @@ async function baselineBatch(client: pg.ClientBase, batch: readonly ChangeInput[
   return performance.now() - t;
 }
 
+/** What the CPU of a case is read from: the server's process, the database's backends, and the raw client's own backend. */
+interface CpuMeters {
+  serverPid: number;
+  backends: BackendCpu;
+  rawBackendPid: number;
+}
+
+/** This process's CPU milliseconds while `fn` runs (the client's share of it, with nothing else running here). */
+async function clientCpu<T>(fn: () => Promise<T>): Promise<[T, number]> {
+  const before = process.cpuUsage();
+  const out = await fn();
+  const used = process.cpuUsage(before);
+  return [out, (used.user + used.system) / 1000];
+}
+
 /**
  * One case: HTTP push and raw baseline take turns, one batch of 100 each, so that both see the
  * same machine (load from other processes changes from second to second).
@@ -124,17 +148,36 @@ async function runCase(
   raw: readonly ChangeInput[],
   userId: string,
   compress: boolean,
-): Promise<{ httpMs: number; rawMs: number; requests: number; outcome: Outcome }> {
+  meters: CpuMeters,
+): Promise<{ httpMs: number; rawMs: number; requests: number; cpu: CaseCpu; outcome: Outcome }> {
   const outcome: Outcome = { successful: 0, conflicts: 0, failed: 0, clientWins: 0, serverWins: 0 };
   const pushBatches = chunks(pushed, BATCH);
   const rawBatches = chunks(raw, BATCH);
   let httpMs = 0;
   let rawMs = 0;
+  let httpClientCpu = 0;
+  let rawClientCpu = 0;
+  const server0 = treeCpuMs(meters.serverPid);
+  const db0 = await meters.backends.snapshot();
   for (const [i, batch] of pushBatches.entries()) {
-    httpMs += await pushBatch(http, batch, 'dev_bench', outcome, compress);
-    rawMs += await baselineBatch(client, rawBatches[i] ?? [], userId);
+    const [ms, cpu] = await clientCpu(() => pushBatch(http, batch, 'dev_bench', outcome, compress));
+    httpMs += ms;
+    httpClientCpu += cpu;
+    const [rms, rcpu] = await clientCpu(() => baselineBatch(client, rawBatches[i] ?? [], userId));
+    rawMs += rms;
+    rawClientCpu += rcpu;
   }
-  return { httpMs, rawMs, requests: pushBatches.length, outcome };
+  const server1 = treeCpuMs(meters.serverPid);
+  const db1 = await meters.backends.snapshot();
+  // The raw client's backend apart from the server's pool.
+  const rawDb = (m: Map<number, number>) => new Map([...m].filter(([pid]) => pid === meters.rawBackendPid));
+  const rawDbMs = BackendCpu.delta(rawDb(db0), rawDb(db1));
+  const n = pushBatches.length;
+  const cpu: CaseCpu = {
+    http: { server: (server1 - server0) / n, postgres: (BackendCpu.delta(db0, db1) - rawDbMs) / n, client: httpClientCpu / n },
+    raw: { postgres: rawDbMs / n, client: rawClientCpu / n },
+  };
+  return { httpMs, rawMs, requests: n, cpu, outcome };
 }
 
 async function pullAll(http: Http): Promise<PullResult | { unavailable: string }> {
@@ -168,7 +211,7 @@ function buildIfNeeded(build: boolean): void {
 
 function printTable(results: CaseResult[], pull: PullResult | { unavailable: string }): void {
   const rows = [
-    ['case', 'changes', 'HTTP push s', 'HTTP changes/s', 'raw pg changes/s', 'ratio'],
+    ['case', 'changes', 'HTTP push s', 'HTTP changes/s', 'raw pg changes/s', 'ratio', 'CPU ms/batch: server', 'PG', 'client', 'raw: PG', 'client'],
     ...results.map((r) => [
       r.label,
       String(r.changes),
@@ -176,6 +219,7 @@ function printTable(results: CaseResult[], pull: PullResult | { unavailable: str
       r.httpPerSecond.toFixed(0),
       r.baselinePerSecond.toFixed(0),
       r.ratio.toFixed(2),
+      ...[r.cpu.http.server, r.cpu.http.postgres, r.cpu.http.client, r.cpu.raw.postgres, r.cpu.raw.client].map((ms) => ms.toFixed(2)),
     ]),
   ];
   const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)));
@@ -224,10 +268,15 @@ async function main(): Promise<void> {
     client = new pg.Client({ connectionString: url });
     await client.connect();
     const benId = (await client.query<{ id: string }>(`select id from users where email = 'ben@demo.fieldsync'`)).rows[0]!.id;
+    const meters: CpuMeters = {
+      serverPid: child.pid,
+      backends: new BackendCpu(dbName),
+      rawBackendPid: (await client.query<{ pid: number }>('select pg_backend_pid() as pid')).rows[0]!.pid,
+    };
     const warm = workloadRecords(2_000, DEMO_ENTITIES.riverside.id);
     const warmRaw = workloadRecords(2_000, DEMO_ENTITIES.riverside.id);
     for (const name of ['creates', 'updates'] as const)
-      await runCase(http, client, caseChanges(name, warm, 'dev_warm', t0), caseChanges(name, warmRaw, 'dev_warm', t0), benId, opts.compress);
+      await runCase(http, client, caseChanges(name, warm, 'dev_warm', t0), caseChanges(name, warmRaw, 'dev_warm', t0), benId, opts.compress, meters);
 
     const login = await http.call<{ token: string; user: { id: string } }>('POST', '/api/v1/auth/login', { email: 'ana@demo.fieldsync', password: DEMO_PASSWORD });
     http.token = login.token;
@@ -236,7 +285,7 @@ async function main(): Promise<void> {
     const rawRecords = workloadRecords(opts.changes, DEMO_ENTITIES.riverside.id);
     const results: CaseResult[] = [];
     for (const c of CASES) {
-      const run = await runCase(http, client, caseChanges(c.name, records, 'dev_bench', t0), caseChanges(c.name, rawRecords, 'dev_bench', t0), login.user.id, opts.compress);
+      const run = await runCase(http, client, caseChanges(c.name, records, 'dev_bench', t0), caseChanges(c.name, rawRecords, 'dev_bench', t0), login.user.id, opts.compress, meters);
       const httpPerSecond = (opts.changes * 1000) / run.httpMs;
       const baselinePerSecond = (opts.changes * 1000) / run.rawMs;
       results.push({
@@ -249,6 +298,7 @@ async function main(): Promise<void> {
         baselineSeconds: run.rawMs / 1000,
         baselinePerSecond,
         ratio: httpPerSecond / baselinePerSecond,
+        cpu: run.cpu,
         outcome: run.outcome,
       });
     }

@@ -202,7 +202,7 @@ export class FieldsyncServer {
 
   /** `compress`: the body gzip-encoded as the app's engine sends a push (src/client/transport.ts). */
   private async json<T>(client: CountingHttp, method: string, p: string, token: string | null, body: unknown, expect: number, baseUrl = this.baseUrl, compress = false): Promise<T> {
-    const sent = await requestBody(body, compress);
+    const sent = requestBody(body, compress);
     const headers: Record<string, string> = { accept: 'application/json', ...sent.headers };
     if (token) headers.authorization = `Bearer ${token}`;
     const res = await client.fetch(`${baseUrl}${p}`, { method, headers, ...(sent.body !== undefined ? { body: sent.body } : {}) });
