@@ -1,6 +1,7 @@
 // (a) Push 10,000 queued changes after reconnect: one device sends its whole queue, in
 // batches of 100, one after another. Raw PostgreSQL writes the same rows three ways.
-// And the same queue sent as the app's engine sends it: PUSH_LANES independent batches in flight.
+// And the same queue sent as the app's engine sends it: PUSH_LANES independent batches in flight,
+// beside PouchDB's replicator again.
 import { PUSH_LANES } from '@/client/push';
 import { createChange, type PushTally, type WireChange } from '../contenders/fieldsync';
 import { fillLocal, replicateOptions, toDoc } from '../contenders/pouchdb';
@@ -53,30 +54,7 @@ export function pushCases(world: World): AnyCase[] {
       }),
     );
   }
-  const pw = world.pouch;
-  if (pw) {
-    cases.push(
-      defineCase<{ local: PouchDatabase; records: BenchRecord[]; revs: Map<string, string>; before: number; result?: ReplicateResult }>({
-        contender: 'pouchdb',
-        changes: n,
-        meters: () => ({ http: pw.server.http, serverPid: pw.server.pid }),
-        setup: () => pw.server.createDb('push'),
-        prepare: async (run) => {
-          const records = makeRecords(n, ENTITIES.push, pushDevice(run));
-          const local = pw.server.local(`push-${run}`);
-          const revs = new Map((await fillLocal(local, records.map(toDoc))).map((r) => [r.id, r.rev]));
-          return { local, records, revs, before: await pw.server.docCount('push') };
-        },
-        execute: async (p) => {
-          p.result = await p.local.replicate.to(pw.server.remote('push'), replicateOptions());
-        },
-        verify: async (p, run) => {
-          pw.applied.set(run, { local: p.local, records: p.records, revs: p.revs });
-          return [...expect('documents written', p.result?.docs_written ?? -1, n), ...expect('documents on the server', (await pw.server.docCount('push')) - p.before, n)];
-        },
-      }),
-    );
-  }
+  if (world.pouch) cases.push(pouchPushCase(world.pouch, n, 'push'));
   const rw = world.raw;
   if (rw) {
     const raw = (contender: ContenderId, write: (rows: BenchRecord[], device: string) => Promise<Execution & { written: number }>): AnyCase =>
@@ -105,10 +83,42 @@ export function pushCases(world: World): AnyCase[] {
   return cases;
 }
 
-/** The queue of (a) sent as the engine sends it: PUSH_LANES batches in flight (Fieldsync only). */
+/**
+ * PouchDB's replicator pushing a device's queue of `n` to a database of its own, `db`: in the
+ * push scenario (whose runs the replay sends again, `keep`), and again in push-engine, so that
+ * the goal's ratio compares runs that took turns with each other through the same spells of the
+ * machine (a spell that slowed one scenario's runs by a third put the ratio below 3).
+ */
+function pouchPushCase(pw: NonNullable<World['pouch']>, n: number, db: 'push' | 'push-engine'): AnyCase {
+  const device = db === 'push' ? pushDevice : (run: number) => `bench-a2p-${run}`;
+  return defineCase<{ local: PouchDatabase; records: BenchRecord[]; revs: Map<string, string>; before: number; result?: ReplicateResult }>({
+    contender: 'pouchdb',
+    changes: n,
+    meters: () => ({ http: pw.server.http, serverPid: pw.server.pid }),
+    setup: () => pw.server.createDb(db),
+    prepare: async (run) => {
+      const records = makeRecords(n, ENTITIES.push, device(run));
+      const local = pw.server.local(`${db}-${run}`);
+      const revs = new Map((await fillLocal(local, records.map(toDoc))).map((r) => [r.id, r.rev]));
+      return { local, records, revs, before: await pw.server.docCount(db) };
+    },
+    execute: async (p) => {
+      p.result = await p.local.replicate.to(pw.server.remote(db), replicateOptions());
+    },
+    verify: async (p, run) => {
+      if (db === 'push') pw.applied.set(run, { local: p.local, records: p.records, revs: p.revs });
+      return [...expect('documents written', p.result?.docs_written ?? -1, n), ...expect('documents on the server', (await pw.server.docCount(db)) - p.before, n)];
+    },
+  });
+}
+
+/**
+ * The queue of (a) sent as the engine sends it: PUSH_LANES batches in flight; PouchDB's
+ * replicator as in (a), sending its own way.
+ */
 export function pushEngineCases(world: World): AnyCase[] {
   const { n } = world.sizes;
-  return world.fieldsync.map((w) =>
+  const fieldsync = world.fieldsync.map((w) =>
     defineCase<{ device: string; changes: WireChange[]; tally?: PushTally }>({
       contender: w.id,
       changes: n,
@@ -130,4 +140,5 @@ export function pushEngineCases(world: World): AnyCase[] {
       },
     }),
   );
+  return world.pouch ? [...fieldsync, pouchPushCase(world.pouch, n, 'push-engine')] : fieldsync;
 }

@@ -30,6 +30,8 @@ const RESULTS = [
   result('push', 'raw-tx', 4_800),
   result('push-engine', 'fieldsync-pg', 3_200),
   result('push-engine', 'fieldsync-pglite', 1_900),
+  // PouchDB's replicator again, in the same rounds as the engine: slower than in push, as in a slow spell.
+  result('push-engine', 'pouchdb', 800),
   result('devices', 'pouchdb', 1_000),
   result('devices', 'fieldsync-pg', 2_900),
   result('pull', 'pouchdb', 1_000),
@@ -37,9 +39,9 @@ const RESULTS = [
 ];
 
 describe('the goals', () => {
-  it('compare the push as each side sends a queue: the engine against PouchDB’s replicator', () => {
+  it('compare the push as each side sends a queue: the engine against PouchDB’s replicator, in the same rounds', () => {
     const push = goals(RESULTS).find((g) => g.goal.startsWith('push ≥ 3×'))!;
-    expect(push).toMatchObject({ contender: 'fieldsync-pg', ratio: 3.2, met: true });
+    expect(push).toMatchObject({ contender: 'fieldsync-pg', ratio: 3_200 / 800, met: true });
   });
 
   it('hold the push path to half the raw transaction one request after another', () => {
@@ -61,7 +63,7 @@ describe('the goals', () => {
     expect(new Set(goals(RESULTS).map((g) => g.contender))).toEqual(new Set(['fieldsync-pg']));
     const others = otherRatios(RESULTS);
     expect(others.find((r) => r.measure.startsWith('push one request') && r.contender === 'fieldsync-pg')?.ratio).toBe(2.5);
-    expect(others.find((r) => r.measure.startsWith('push as the engine') && r.contender === 'fieldsync-pglite')?.ratio).toBe(1.9);
+    expect(others.find((r) => r.measure.startsWith('push as the engine') && r.contender === 'fieldsync-pglite')?.ratio).toBe(1_900 / 800);
     const table = ratiosTable(others);
     expect(table).toContain('| push one request after another ÷ PouchDB | Fieldsync (PGlite) | 1.60× |');
     expect(table).not.toContain('mobile link'); // not run: left out
