@@ -13,6 +13,6 @@ export function requestBody(body: unknown, compress: boolean): { body?: BodyInit
   if (body === undefined) return { headers: {} };
   const text = JSON.stringify(body);
   if (compress && text.length >= MIN_COMPRESSED_LENGTH)
-    return { body: new Uint8Array(zlib.gzipSync(text)) as BodyInit, headers: { 'content-type': 'application/json', 'content-encoding': 'gzip' } };
+    return { body: zlib.gzipSync(text) as BodyInit, headers: { 'content-type': 'application/json', 'content-encoding': 'gzip' } };
   return { body: text, headers: { 'content-type': 'application/json' } };
 }
