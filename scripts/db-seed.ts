@@ -1,6 +1,6 @@
 // `npm run db:seed [-- --demo]`: applies the migrations to the database given by DATABASE_URL
 // (or the embedded one in FIELDSYNC_DATA_DIR), and with --demo adds the demo users and
-// entities (PROTOCOL.md "Demo data"; idempotent). The server applies migrations at start-up
+// entities (README "Demo logins"; idempotent). The server applies migrations at start-up
 // too; this is for preparing a PostgreSQL database by hand or in a deployment step.
 import { mkdirSync } from 'node:fs';
 import { configFromEnv } from '../src/server/config';

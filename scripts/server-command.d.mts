@@ -5,3 +5,7 @@ export declare function serverCommand(
   where?: { port?: number | string; hostname?: string },
   extra?: readonly string[],
 ): { command: string; args: string[] };
+export declare function listenAddress(
+  args: readonly string[],
+  env: Readonly<Record<string, string | undefined>>,
+): { hostname: string | undefined; port: number };

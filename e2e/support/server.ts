@@ -1,5 +1,5 @@
-// For end-to-end tests: the built app, started the way `npm start` starts it (scripts/start.mjs
-// → the server bundle of scripts/server-command.mjs: the API on Node's http server, the UI by
+// For end-to-end tests: the built app, started the way `npm start` starts it (scripts/start.mjs,
+// which runs the server bundle in its own process: the API on Node's http server, the UI by
 // Next.js), on a free port of 127.0.0.1, with a fresh embedded database in a temporary folder
 // (or the DATABASE_URL given). Resolves once GET /api/v1/health answers 200.
 //
@@ -27,6 +27,8 @@ export interface StartOptions {
   readyTimeoutMs?: number;
   /** The server is killed after this long whatever happens. */
   maxLifetimeMs?: number;
+  /** `--hostname` for the server; 127.0.0.1 unless given. */
+  hostname?: string;
 }
 
 export interface StartedServer {
@@ -97,7 +99,7 @@ export async function startServer(opts: StartOptions = {}): Promise<StartedServe
   delete env.VITEST_WORKER_ID;
   if (!opts.databaseUrl) delete env.DATABASE_URL;
 
-  const child = spawn(process.execPath, ['scripts/start.mjs', '--hostname', '127.0.0.1'], {
+  const child = spawn(process.execPath, ['scripts/start.mjs', '--hostname', opts.hostname ?? '127.0.0.1'], {
     cwd: ROOT,
     env,
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -147,7 +149,8 @@ export async function startServer(opts: StartOptions = {}): Promise<StartedServe
   return { url, port, dataDir, output: () => output, stop };
 }
 
-async function waitForHealth(url: string, child: ChildProcess, timeoutMs: number, output: () => string): Promise<void> {
+/** Resolves once `url`/api/v1/health answers 200; rejects when `child` exits first or `timeoutMs` passes. */
+export async function waitForHealth(url: string, child: ChildProcess, timeoutMs: number, output: () => string): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   let last = 'no answer yet';
   while (Date.now() < deadline) {
