@@ -4,6 +4,8 @@
 import { useEffect, useState } from 'react';
 import { EngineProvider } from './engine-context';
 import { useOnline } from './hooks/use-online';
+import { useRoute } from './hooks/use-route';
+import { ApiReferenceScreen } from './screens/api-reference-screen';
 import { LoginScreen } from './screens/login-screen';
 import { registerServiceWorker } from './service-worker';
 import { clearSession, loadSession, login, saveSession, type Session } from './session';
@@ -21,6 +23,7 @@ export function App() {
   // undefined until the browser's storage is read (the static HTML knows no session).
   const [session, setSession] = useState<Session | null | undefined>(undefined);
   const online = useOnline();
+  const route = useRoute();
 
   useEffect(() => {
     setSession(loadSession());
@@ -34,6 +37,8 @@ export function App() {
     return s;
   }
 
+  // The API reference describes no one's data: open to anyone, signed in or not.
+  if (route.name === 'reference') return <ApiReferenceScreen />;
   if (session === undefined) return <Splash />;
   if (session === null) return <LoginScreen online={online} onLogin={signIn} />;
   return (

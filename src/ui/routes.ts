@@ -9,7 +9,9 @@ export type Route =
   | { readonly name: 'new-response'; readonly assessmentId: string }
   | { readonly name: 'edit-response'; readonly responseId: string }
   | { readonly name: 'queue' }
-  | { readonly name: 'conflicts' };
+  | { readonly name: 'conflicts' }
+  | { readonly name: 'admin' }
+  | { readonly name: 'reference' };
 
 const ID = '([0-9A-Za-z-]{1,64})';
 const PATTERNS: ReadonlyArray<[RegExp, (m: RegExpMatchArray) => Route]> = [
@@ -22,6 +24,8 @@ const PATTERNS: ReadonlyArray<[RegExp, (m: RegExpMatchArray) => Route]> = [
   [new RegExp(`^/responses/${ID}/edit$`), (m) => ({ name: 'edit-response', responseId: m[1]! })],
   [/^\/queue$/, () => ({ name: 'queue' })],
   [/^\/conflicts$/, () => ({ name: 'conflicts' })],
+  [/^\/admin$/, () => ({ name: 'admin' })],
+  [/^\/reference$/, () => ({ name: 'reference' })],
 ];
 
 /** The route of a location hash ("#/entities/…"); anything unknown is the home screen. */
@@ -54,5 +58,9 @@ export function href(route: Route): string {
       return '#/queue';
     case 'conflicts':
       return '#/conflicts';
+    case 'admin':
+      return '#/admin';
+    case 'reference':
+      return '#/reference';
   }
 }

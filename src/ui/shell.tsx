@@ -9,6 +9,7 @@ import { useEngine, useSync } from './engine-context';
 import { useLostEdits, wasRestored } from './hooks/use-device-data';
 import { useRoute } from './hooks/use-route';
 import { href, type Route } from './routes';
+import { AdminScreen } from './screens/admin-screen';
 import { LoginScreen } from './screens/login-screen';
 import type { Session } from './session';
 import { ConflictsView } from './views/conflicts-view';
@@ -42,10 +43,15 @@ function Screen({ route, session, online, onUnauthorized }: { route: Route; sess
       return <QueueView />;
     case 'conflicts':
       return <ConflictsView session={session} online={online} onUnauthorized={onUnauthorized} />;
+    case 'admin':
+      return <AdminScreen session={session} online={online} onUnauthorized={onUnauthorized} />;
+    case 'reference':
+      return null; // app.tsx shows it, signed in or not
   }
 }
 
-const section = (r: Route): 'sites' | 'queue' | 'conflicts' => (r.name === 'queue' ? 'queue' : r.name === 'conflicts' ? 'conflicts' : 'sites');
+const section = (r: Route): 'sites' | 'queue' | 'conflicts' | 'admin' =>
+  r.name === 'queue' || r.name === 'conflicts' || r.name === 'admin' ? r.name : 'sites';
 
 export function Shell({ session, online, onLogin, onLogout }: ShellProps) {
   const engine = useEngine();
@@ -103,6 +109,11 @@ export function Shell({ session, online, onLogin, onLogout }: ShellProps) {
           <a href={href({ name: 'conflicts' })} aria-current={current === 'conflicts' ? 'page' : undefined} data-testid="nav-conflicts">
             Conflicts{lost?.length ? ` (${lost.length})` : ''}
           </a>
+          {session.user.role !== 'field_worker' && (
+            <a href={href({ name: 'admin' })} aria-current={current === 'admin' ? 'page' : undefined} data-testid="nav-admin">
+              {session.user.role === 'admin' ? 'Admin' : 'People'}
+            </a>
+          )}
         </nav>
         {!online && (
           <p className="banner offline" role="status" data-testid="offline-banner">

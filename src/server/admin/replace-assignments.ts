@@ -2,37 +2,26 @@
 // whole set in one transaction. The route file has no params: the id comes from the URL path.
 // An id that is not a UUID, an unknown user, or an unknown entity → 404 NOT_FOUND (nothing
 // changes). The user's row is locked first, so concurrent replacements of one user's set run
-// one after the other instead of colliding on the primary key.
-import { eq, inArray, sql } from 'drizzle-orm';
+// one after the other instead of colliding on the primary key. Only the entities that leave the
+// set are deleted: each deletion is recorded as a removal (assignment_removals, by trigger), which
+// pulls then report to that user's devices, so unchanged entities must not look removed.
+import { and, eq, inArray, notInArray, sql } from 'drizzle-orm';
 import { AssignmentsRequestSchema } from '@/protocol/admin';
 import { MAX_SMALL_BODY_BYTES } from '@/protocol/limits';
-import { IdSchema } from '@/protocol/records';
 import type { ServerContext } from '../context';
 import { rows } from '../db/database';
 import { assignments, entities } from '../db/schema';
 import { ApiError, notFound } from '../http/api-error';
 import { parseWith, readJson } from '../http/read-json';
 import { json } from '../http/respond';
+import { idFromPath } from './path-id';
 import { requireAdmin } from './require-admin';
 
 const PATH = /\/admin\/users\/([^/]+)\/assignments\/?$/;
 
-/** The user id in `/api/v1/admin/users/{id}/assignments`, or 404. */
-export function userIdFromPath(request: Request): string {
-  const segment = PATH.exec(new URL(request.url).pathname)?.[1];
-  let id: string | undefined;
-  try {
-    id = segment === undefined ? undefined : decodeURIComponent(segment);
-  } catch {
-    id = undefined;
-  }
-  if (id === undefined || !IdSchema.safeParse(id).success) throw notFound('no such user');
-  return id.toLowerCase();
-}
-
 export async function replaceAssignments(ctx: ServerContext, request: Request): Promise<Response> {
   const admin = await requireAdmin(ctx, request);
-  const userId = userIdFromPath(request);
+  const userId = idFromPath(request, PATH, 'user');
   const body = parseWith(AssignmentsRequestSchema, await readJson(request, MAX_SMALL_BODY_BYTES));
   const wanted = [...new Set(body.entityIds.map((id) => id.toLowerCase()))].sort();
   const entityIds = await ctx.database.db.transaction(async (tx) => {
@@ -44,8 +33,14 @@ export async function replaceAssignments(ctx: ServerContext, request: Request): 
       const missing = wanted.filter((id) => !known.has(id));
       if (missing.length > 0) throw new ApiError(404, 'NOT_FOUND', 'no such entity', { entityIds: missing.slice(0, 20) });
     }
-    await tx.delete(assignments).where(eq(assignments.userId, userId));
-    if (wanted.length > 0) await tx.insert(assignments).values(wanted.map((entityId) => ({ userId, entityId })));
+    await tx
+      .delete(assignments)
+      .where(wanted.length > 0 ? and(eq(assignments.userId, userId), notInArray(assignments.entityId, wanted)) : eq(assignments.userId, userId));
+    if (wanted.length > 0)
+      await tx
+        .insert(assignments)
+        .values(wanted.map((entityId) => ({ userId, entityId })))
+        .onConflictDoNothing();
     const now = await tx
       .select({ id: assignments.entityId })
       .from(assignments)

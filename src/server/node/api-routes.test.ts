@@ -83,7 +83,7 @@ describe('matchApiRoute', () => {
     expect(ALLOW).toBe('DELETE, GET, HEAD, OPTIONS, PATCH, POST, PUT');
   });
 
-  it('leaves to Next.js the paths it rewrites or redirects first, /api itself and other methods', () => {
+  it('leaves to Next.js the paths it redirects first, and /api itself', () => {
     for (const p of [
       '/api',
       '/api/',
@@ -92,14 +92,26 @@ describe('matchApiRoute', () => {
       '/api/v1/./health',
       '/api/v1/../v1/health',
       '/api/v1/health/.',
-      '/api/v1/%68ealth',
       '/api\\v1\\health',
       '/API/v1/health',
       '/apiv1/health',
       '/',
     ])
       expect(matchApiRoute('GET', p), p).toBeNull();
-    expect(matchApiRoute('TRACE', '/api/v1/health')).toBeNull();
-    expect(matchApiRoute(undefined, '/api/v1/health')).toBeNull();
+  });
+
+  it('answers the path as decoded, and a malformed percent-escape itself', () => {
+    expect(matchApiRoute('GET', '/api/v1/%68ealth')).toEqual(handler('health'));
+    expect(matchApiRoute('GET', '/api/v1%2Fhealth')).toEqual(handler('notFound'));
+    expect(matchApiRoute('GET', '/api/v1/he%20alth')).toEqual(handler('notFound'));
+    for (const p of ['/api/v1/%', '/api/v1/%zz/health', '/api/%E0%A4%A', '/api/v1/health%'])
+      expect(matchApiRoute('GET', p), p).toEqual({ kind: 'malformed' });
+  });
+
+  it('answers any method a route file cannot export itself, on every path under /api/', () => {
+    for (const m of ['TRACE', 'CONNECT', 'PROPFIND', 'TRACK', undefined])
+      expect(matchApiRoute(m, '/api/v1/health'), m).toEqual({ kind: 'unsupported-method' });
+    expect(matchApiRoute('TRACE', '/api/v1/%')).toEqual({ kind: 'unsupported-method' });
+    expect(matchApiRoute('TRACE', '/api/v1/health/')).toEqual({ kind: 'unsupported-method' });
   });
 });

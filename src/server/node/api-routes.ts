@@ -8,9 +8,12 @@
 //   method it does not list; any other path under /api/ is `notFound` (the catch-all, 404 JSON);
 // - HEAD: the GET handler, sent without its body;
 // - OPTIONS: 204 with an Allow header naming every method (route files export all five).
-// What this table does not match (null), Next.js answers, as it did before: methods route files
-// cannot export (TRACE…), `/api` itself, and paths Next.js rewrites or redirects before routing
-// (trailing slash, `//`, `\`, dot segments, percent-escapes), so those keep their old answers.
+// - any other method (TRACE, CONNECT…) on a path under /api/: 405 JSON (Next.js answered a
+//   plain-text 500);
+// - percent-escapes: the path as decoded, segment by segment (a decoded `/` or a character no
+//   route uses is the catch-all's 404); a malformed escape is `malformed` (400 JSON).
+// What this table does not match (null), Next.js answers, as it did before: `/api` itself, and
+// paths Next.js redirects before routing (trailing slash, `//`, `\`, dot segments).
 import type { ApiName } from '../api';
 
 export const ROUTE_METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const;
@@ -20,10 +23,13 @@ type MethodTable = Readonly<Partial<Record<RouteMethod, ApiName>>>;
 /** Paths as the App Router spells them (`[id]`: any one segment) and the methods each serves. */
 export const API_ROUTES = {
   '/api/v1/health': { GET: 'health' },
+  '/api/v1/openapi.json': { GET: 'openApi' },
   '/api/v1/auth/login': { POST: 'login' },
-  '/api/v1/admin/users': { POST: 'adminCreateUser' },
+  '/api/v1/admin/users': { GET: 'adminListUsers', POST: 'adminCreateUser' },
+  '/api/v1/admin/users/[id]': { PATCH: 'adminUpdateUser' },
   '/api/v1/admin/users/[id]/assignments': { PUT: 'adminReplaceAssignments' },
-  '/api/v1/admin/entities': { POST: 'adminCreateEntity' },
+  '/api/v1/admin/entities': { GET: 'adminListEntities', POST: 'adminCreateEntity' },
+  '/api/v1/admin/entities/[id]': { PATCH: 'adminRenameEntity' },
   '/api/v1/sync/batch': { POST: 'syncPush' },
   '/api/v1/sync/pull': { GET: 'syncPull' },
   '/api/v1/sync/conflicts': { GET: 'syncConflicts' },
@@ -39,7 +45,11 @@ export const ALLOW = [...ROUTE_METHODS, 'HEAD', 'OPTIONS'].sort().join(', ');
 
 export type ApiMatch =
   | { readonly kind: 'handler'; readonly name: ApiName; /** HEAD: send no body */ readonly head: boolean }
-  | { readonly kind: 'options' };
+  | { readonly kind: 'options' }
+  /** A malformed percent-escape in the path (400). */
+  | { readonly kind: 'malformed' }
+  /** A method no route file can export (TRACE, CONNECT…; a Web Request cannot even carry some): 405. */
+  | { readonly kind: 'unsupported-method' };
 
 // A path Next.js routes as it is: segments of unreserved and sub-delimiter characters, none
 // empty, none `.` or `..`. Anything else goes to Next.js, which normalizes or redirects it.
@@ -61,14 +71,37 @@ function methodsOf(pathname: string): MethodTable | undefined {
 
 /** The answer to `method` on `pathname` (no query), or null when Next.js should answer. */
 export function matchApiRoute(method: string | undefined, pathname: string): ApiMatch | null {
-  if (!PLAIN_API_PATH.test(pathname)) return null;
+  if (!pathname.startsWith('/api/')) return null;
   const head = method === 'HEAD';
   const asked = head ? 'GET' : method;
+  if (asked !== 'OPTIONS' && !isRouteMethod(asked)) return { kind: 'unsupported-method' };
+  let path = pathname;
+  if (path.includes('%')) {
+    const decoded = decodedPath(path);
+    if (decoded === null) return { kind: 'malformed' };
+    if (decoded === undefined || !PLAIN_API_PATH.test(decoded)) return { kind: 'handler', name: CATCH_ALL, head };
+    path = decoded;
+  } else if (!PLAIN_API_PATH.test(path)) return null;
   if (asked === 'OPTIONS') return { kind: 'options' };
-  if (!isRouteMethod(asked)) return null;
-  const methods = methodsOf(pathname);
-  const name = methods ? (methods[asked] ?? 'methodNotAllowed') : CATCH_ALL;
+  const methods = methodsOf(path);
+  const name = methods ? (methods[asked as RouteMethod] ?? 'methodNotAllowed') : CATCH_ALL;
   return { kind: 'handler', name, head };
+}
+
+/** The path with each segment decoded; null for a malformed escape, undefined when a segment decodes to `/`. */
+function decodedPath(pathname: string): string | null | undefined {
+  const segments = pathname.split('/');
+  for (let i = 0; i < segments.length; i++) {
+    let s: string;
+    try {
+      s = decodeURIComponent(segments[i]!);
+    } catch {
+      return null;
+    }
+    if (s.includes('/')) return undefined;
+    segments[i] = s;
+  }
+  return segments.join('/');
 }
 
 function isRouteMethod(m: string | undefined): m is RouteMethod {

@@ -1,6 +1,6 @@
 import { route } from '@/server/runtime';
 
-export const GET = route('methodNotAllowed');
+export const GET = route('adminListEntities');
 export const POST = route('adminCreateEntity');
 export const PUT = route('methodNotAllowed');
 export const PATCH = route('methodNotAllowed');

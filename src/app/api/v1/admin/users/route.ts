@@ -1,6 +1,6 @@
 import { route } from '@/server/runtime';
 
-export const GET = route('methodNotAllowed');
+export const GET = route('adminListUsers');
 export const POST = route('adminCreateUser');
 export const PUT = route('methodNotAllowed');
 export const PATCH = route('methodNotAllowed');

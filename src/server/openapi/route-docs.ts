@@ -1,0 +1,189 @@
+// What the OpenAPI document says about each route of API_ROUTES: its schemas (the protocol's
+// zod schemas, never copies), its success responses and the error codes it may answer. The
+// type makes every route and method of the table need an entry, so a new route does not build
+// until it is described; document.ts adds the errors every route shares.
+import { z } from 'zod';
+import {
+  AdminEntitiesResponseSchema,
+  AdminListQuerySchema,
+  AdminUsersResponseSchema,
+  AssignmentsRequestSchema,
+  AssignmentsResponseSchema,
+  CreateEntityRequestSchema,
+  CreateEntityResponseSchema,
+  CreateUserRequestSchema,
+  CreateUserResponseSchema,
+  RenameEntityRequestSchema,
+  UpdateUserRequestSchema,
+  UpdateUserResponseSchema,
+} from '@/protocol/admin';
+import { LoginRequestSchema, LoginResponseSchema } from '@/protocol/auth';
+import { ConflictsPageSchema, ConflictsQuerySchema, ResolveRequestSchema, ResolveResponseSchema } from '@/protocol/conflicts';
+import type { ErrorCode } from '@/protocol/errors';
+import { PullQuerySchema, PullResponseSchema } from '@/protocol/pull';
+import { ChangeSchema, PushRequestSchema, PushResponseSchema } from '@/protocol/push';
+import { IdSchema } from '@/protocol/records';
+import { HealthResponseSchema, SyncStatusResponseSchema } from '@/protocol/status';
+import type { API_ROUTES } from '../node/api-routes';
+
+export interface RouteDoc {
+  readonly summary: string;
+  readonly description?: string;
+  /** Who may call it: `public` needs no token. */
+  readonly access: 'public' | 'any user' | 'admin' | 'admin or coordinator';
+  readonly query?: z.ZodObject;
+  readonly body?: z.ZodType;
+  /** Responses that are not the error body, by status. */
+  readonly responses: Readonly<Record<number, { readonly description: string; readonly schema: z.ZodType }>>;
+  /** Error codes particular to this route (document.ts adds the shared ones). */
+  readonly errors: readonly ErrorCode[];
+}
+
+type Routes = typeof API_ROUTES;
+export type RouteDocs = { readonly [P in keyof Routes]: { readonly [M in keyof Routes[P]]: RouteDoc } };
+
+const ok = (description: string, schema: z.ZodType) => ({ 200: { description, schema } });
+const created = (description: string, schema: z.ZodType) => ({ 201: { description, schema } });
+
+/** The path parameter of `[id]` routes. */
+export const PathIdSchema = z.object({ id: IdSchema });
+
+export const ROUTE_DOCS: RouteDocs = {
+  '/api/v1/health': {
+    GET: {
+      summary: 'Whether the server and its database answer',
+      access: 'public',
+      responses: {
+        200: { description: 'the server and its database answer', schema: HealthResponseSchema },
+        503: { description: 'the database does not answer (with Retry-After)', schema: HealthResponseSchema },
+      },
+      errors: [],
+    },
+  },
+  '/api/v1/openapi.json': {
+    GET: {
+      summary: 'This document',
+      access: 'public',
+      responses: ok('the OpenAPI 3.1 document of this API', z.record(z.string(), z.unknown())),
+      errors: [],
+    },
+  },
+  '/api/v1/auth/login': {
+    POST: {
+      summary: 'Log in with email and password',
+      description: 'An unknown email, a wrong password and a deactivated user get the same 401 INVALID_CREDENTIALS.',
+      access: 'public',
+      body: LoginRequestSchema,
+      responses: ok('a bearer token for the other endpoints', LoginResponseSchema),
+      errors: ['VALIDATION', 'INVALID_CREDENTIALS'],
+    },
+  },
+  '/api/v1/admin/users': {
+    GET: {
+      summary: 'List users',
+      description: 'An admin sees everyone; a coordinator sees the people of their own entities (only those entity ids), read-only. Ordered by email; pass `next` as `after` for the next page.',
+      access: 'admin or coordinator',
+      query: AdminListQuerySchema,
+      responses: ok('a page of users', AdminUsersResponseSchema),
+      errors: ['VALIDATION', 'FORBIDDEN'],
+    },
+    POST: {
+      summary: 'Create a user',
+      access: 'admin',
+      body: CreateUserRequestSchema,
+      responses: created('the user', CreateUserResponseSchema),
+      errors: ['VALIDATION', 'FORBIDDEN', 'CONFLICT'],
+    },
+  },
+  '/api/v1/admin/users/[id]': {
+    PATCH: {
+      summary: "Change a user's name or role, deactivate or reactivate them, or reset their password",
+      description: 'A deactivated user\'s tokens stop working at their next request, and they cannot log in. An admin cannot deactivate or demote their own account (409).',
+      access: 'admin',
+      body: UpdateUserRequestSchema,
+      responses: ok('the user as changed', UpdateUserResponseSchema),
+      errors: ['VALIDATION', 'FORBIDDEN', 'NOT_FOUND', 'CONFLICT'],
+    },
+  },
+  '/api/v1/admin/users/[id]/assignments': {
+    PUT: {
+      summary: "Replace the set of entities assigned to a user",
+      access: 'admin',
+      body: AssignmentsRequestSchema,
+      responses: ok('the assigned entity ids, sorted', AssignmentsResponseSchema),
+      errors: ['VALIDATION', 'FORBIDDEN', 'NOT_FOUND'],
+    },
+  },
+  '/api/v1/admin/entities': {
+    GET: {
+      summary: 'List entities (sites)',
+      description: 'An admin sees every entity, a coordinator their own. Ordered by name; pass `next` as `after` for the next page.',
+      access: 'admin or coordinator',
+      query: AdminListQuerySchema,
+      responses: ok('a page of entities', AdminEntitiesResponseSchema),
+      errors: ['VALIDATION', 'FORBIDDEN'],
+    },
+    POST: {
+      summary: 'Create an entity (site)',
+      access: 'admin',
+      body: CreateEntityRequestSchema,
+      responses: created('the entity', CreateEntityResponseSchema),
+      errors: ['VALIDATION', 'FORBIDDEN', 'CONFLICT'],
+    },
+  },
+  '/api/v1/admin/entities/[id]': {
+    PATCH: {
+      summary: 'Rename an entity',
+      description: 'The new name reaches its users with their next pull.',
+      access: 'admin',
+      body: RenameEntityRequestSchema,
+      responses: ok('the entity as renamed', CreateEntityResponseSchema),
+      errors: ['VALIDATION', 'FORBIDDEN', 'NOT_FOUND'],
+    },
+  },
+  '/api/v1/sync/batch': {
+    POST: {
+      summary: 'Push a batch of changes',
+      description: 'Each change is applied, lost under last-write-wins (kept in the conflict log), or refused on its own; the batch is one transaction. A changeId is applied at most once.',
+      access: 'any user',
+      body: PushRequestSchema.extend({ changes: z.array(ChangeSchema).min(1) }),
+      responses: ok('one result per change, sorted by outcome', PushResponseSchema),
+      errors: [],
+    },
+  },
+  '/api/v1/sync/pull': {
+    GET: {
+      summary: "Pull the caller's changes since a cursor",
+      access: 'any user',
+      query: PullQuerySchema,
+      responses: ok('a page of the feed and the next cursor', PullResponseSchema),
+      errors: ['INVALID_CURSOR'],
+    },
+  },
+  '/api/v1/sync/conflicts': {
+    GET: {
+      summary: 'The conflict log of the entities the caller may see',
+      access: 'any user',
+      query: ConflictsQuerySchema,
+      responses: ok('a page of conflict log entries, newest first', ConflictsPageSchema),
+      errors: ['VALIDATION', 'FORBIDDEN', 'INVALID_CURSOR'],
+    },
+  },
+  '/api/v1/sync/resolve': {
+    POST: {
+      summary: 'Resolve a conflict: accept the outcome or restore the losing write',
+      access: 'admin or coordinator',
+      body: ResolveRequestSchema,
+      responses: ok('the resolved entry, and the record written by restore_loser', ResolveResponseSchema),
+      errors: ['VALIDATION', 'FORBIDDEN', 'NOT_FOUND', 'ALREADY_RESOLVED'],
+    },
+  },
+  '/api/v1/sync/status': {
+    GET: {
+      summary: "The caller's sync status",
+      access: 'any user',
+      responses: ok('server clock, open conflicts, last push and pull', SyncStatusResponseSchema),
+      errors: [],
+    },
+  },
+};

@@ -1,0 +1,122 @@
+'use client';
+// The sites (entities) part of the admin console: the list, a form to add one, and renaming.
+// Read-only for coordinators, who see their own sites.
+import { type FormEvent, useState } from 'react';
+import type { Entity } from '@/protocol/pull';
+import { useToast } from '../components/toast';
+import type { AdminPartProps } from './admin-users';
+
+export function AdminSites(props: AdminPartProps) {
+  const { entities, editable } = props;
+  return (
+    <section className="section" aria-labelledby="admin-sites-heading">
+      <h2 id="admin-sites-heading">Sites</h2>
+      {editable && <AddSite {...props} />}
+      {entities.length === 0 && <p className="empty">No sites yet.</p>}
+      <ul className="list" data-testid="admin-sites">
+        {entities.map((e) => (
+          <li key={e.id} data-testid="admin-site" data-name={e.name}>
+            {editable ? <SiteRow entity={e} {...props} /> : <SiteLabel entity={e} />}
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}
+
+function SiteLabel({ entity }: { readonly entity: Entity }) {
+  return (
+    <div style={{ padding: '0.6rem 0' }}>
+      <span className="title">{entity.name}</span> <span className="muted">· {entity.kind}</span>
+    </div>
+  );
+}
+
+function SiteRow({ entity, api, onChanged, onError }: AdminPartProps & { readonly entity: Entity }) {
+  const toast = useToast();
+  const [name, setName] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const inputId = `site-name-${entity.id}`;
+
+  async function save(e: FormEvent) {
+    e.preventDefault();
+    if (name === null) return;
+    setBusy(true);
+    try {
+      const renamed = await api.renameEntity(entity.id, name);
+      toast(`Renamed to ${renamed.name}.`);
+      setName(null);
+      await onChanged();
+    } catch (err) {
+      onError(err);
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  if (name === null)
+    return (
+      <div className="row between" style={{ padding: '0.6rem 0' }}>
+        <SiteLabel entity={entity} />
+        <button type="button" className="secondary" data-testid="admin-site-rename" onClick={() => setName(entity.name)}>
+          Rename<span className="visually-hidden"> {entity.name}</span>
+        </button>
+      </div>
+    );
+  return (
+    <form className="row" style={{ padding: '0.6rem 0' }} onSubmit={(e) => void save(e)}>
+      <label htmlFor={inputId} className="visually-hidden">
+        New name of {entity.name}
+      </label>
+      <input id={inputId} data-testid="admin-site-name" type="text" value={name} onChange={(e) => setName(e.target.value)} style={{ flex: 1 }} autoFocus />
+      <button type="submit" data-testid="admin-site-save" disabled={busy}>
+        Save
+      </button>
+      <button type="button" className="secondary" onClick={() => setName(null)}>
+        Cancel
+      </button>
+    </form>
+  );
+}
+
+function AddSite({ api, onChanged, onError }: AdminPartProps) {
+  const toast = useToast();
+  const [name, setName] = useState('');
+  const [kind, setKind] = useState('camp');
+  const [busy, setBusy] = useState(false);
+
+  async function submit(e: FormEvent) {
+    e.preventDefault();
+    setBusy(true);
+    try {
+      const site = await api.createEntity(name, kind);
+      toast(`${site.name} added.`);
+      setName('');
+      await onChanged();
+    } catch (err) {
+      onError(err);
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return (
+    <details className="field">
+      <summary className="button secondary" data-testid="admin-add-site">Add a site</summary>
+      <form onSubmit={(e) => void submit(e)} style={{ marginTop: '0.75rem' }}>
+        <div className="field">
+          <label htmlFor="new-site-name">Name</label>
+          <input id="new-site-name" data-testid="new-site-name" type="text" required value={name} onChange={(e) => setName(e.target.value)} />
+        </div>
+        <div className="field">
+          <label htmlFor="new-site-kind">Kind</label>
+          <input id="new-site-kind" data-testid="new-site-kind" type="text" required value={kind} onChange={(e) => setKind(e.target.value)} aria-describedby="new-site-kind-hint" />
+          <p className="hint" id="new-site-kind-hint">For example camp, clinic, school.</p>
+        </div>
+        <button type="submit" data-testid="new-site-submit" disabled={busy}>
+          {busy ? 'Adding…' : 'Add site'}
+        </button>
+      </form>
+    </details>
+  );
+}

@@ -1,0 +1,122 @@
+'use client';
+// One user, as an admin changes them: name and role, sites, password reset, deactivate or
+// reactivate. Each part saves on its own, so one refused change does not undo another.
+import { type FormEvent, useState } from 'react';
+import type { AdminUser, UpdateUserRequest } from '@/protocol/admin';
+import { ROLES, type Role } from '@/protocol/auth';
+import { useToast } from '../components/toast';
+import { type AdminPartProps, ROLE_LABELS } from './admin-users';
+
+export function AdminUserEditor({ id, user, self, entities, api, onChanged, onError }: AdminPartProps & { readonly id: string; readonly user: AdminUser; readonly self: boolean }) {
+  const toast = useToast();
+  const [name, setName] = useState(user.name);
+  const [role, setRole] = useState<Role>(user.role);
+  const [sites, setSites] = useState<Set<string>>(new Set(user.entityIds));
+  const [password, setPassword] = useState('');
+  const [busy, setBusy] = useState(false);
+
+  /** Runs one change; true when the server took it. */
+  async function run(action: () => Promise<unknown>, done: string): Promise<boolean> {
+    setBusy(true);
+    try {
+      await action();
+      toast(done);
+      await onChanged();
+      return true;
+    } catch (e) {
+      onError(e);
+      return false;
+    } finally {
+      setBusy(false);
+    }
+  }
+  const update = (body: UpdateUserRequest, done: string) => run(() => api.updateUser(user.id, body), done);
+
+  return (
+    <div id={id} className="section" data-testid="admin-user-editor" style={{ marginTop: 0 }}>
+      <form
+        onSubmit={(e: FormEvent) => {
+          e.preventDefault();
+          void update({ name, role }, `${name} saved.`);
+        }}
+      >
+        <div className="field">
+          <label htmlFor={`${id}-name`}>Name</label>
+          <input id={`${id}-name`} type="text" value={name} onChange={(e) => setName(e.target.value)} />
+        </div>
+        <div className="field">
+          <label htmlFor={`${id}-role`}>Role</label>
+          <select id={`${id}-role`} data-testid="admin-user-role" value={role} disabled={self} onChange={(e) => setRole(e.target.value as Role)} aria-describedby={self ? `${id}-self` : undefined}>
+            {ROLES.map((r) => (
+              <option key={r} value={r}>
+                {ROLE_LABELS[r]}
+              </option>
+            ))}
+          </select>
+          {self && (
+            <p className="hint" id={`${id}-self`}>
+              You cannot change your own role or deactivate yourself.
+            </p>
+          )}
+        </div>
+        <button type="submit" data-testid="admin-user-save" disabled={busy}>
+          Save name and role
+        </button>
+      </form>
+
+      {user.role !== 'admin' && (
+        <fieldset style={{ marginTop: '0.85rem' }}>
+          <legend>Sites</legend>
+          {entities.map((e) => (
+            <label key={e.id} className="row" style={{ fontWeight: 400, minHeight: 44 }}>
+              <input
+                type="checkbox"
+                data-testid="admin-user-site"
+                data-site={e.name}
+                checked={sites.has(e.id)}
+                onChange={(ev) => {
+                  const next = new Set(sites);
+                  if (ev.target.checked) next.add(e.id);
+                  else next.delete(e.id);
+                  setSites(next);
+                }}
+                style={{ width: 22, height: 22 }}
+              />
+              {e.name}
+            </label>
+          ))}
+          <button type="button" data-testid="admin-user-save-sites" disabled={busy} onClick={() => void run(() => api.assign(user.id, [...sites]), `${user.name}'s sites saved.`)}>
+            Save sites
+          </button>
+        </fieldset>
+      )}
+
+      <form
+        className="field"
+        onSubmit={(e: FormEvent) => {
+          e.preventDefault();
+          void update({ password }, `${user.name}'s password is reset.`).then((ok) => ok && setPassword(''));
+        }}
+      >
+        <label htmlFor={`${id}-password`}>New password</label>
+        <div className="row">
+          <input id={`${id}-password`} data-testid="admin-user-password" type="password" autoComplete="new-password" minLength={8} value={password} onChange={(e) => setPassword(e.target.value)} style={{ flex: 1 }} />
+          <button type="submit" className="secondary" data-testid="admin-user-reset-password" disabled={busy || password.length === 0}>
+            Reset password
+          </button>
+        </div>
+      </form>
+
+      {!self &&
+        (user.active ? (
+          <button type="button" className="danger" data-testid="admin-user-deactivate" disabled={busy} onClick={() => void update({ active: false }, `${user.name} is deactivated and signed out.`)}>
+            Deactivate {user.name}
+          </button>
+        ) : (
+          <button type="button" data-testid="admin-user-reactivate" disabled={busy} onClick={() => void update({ active: true }, `${user.name} can sign in again.`)}>
+            Reactivate {user.name}
+          </button>
+        ))}
+    </div>
+  );
+}
