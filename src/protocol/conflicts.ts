@@ -38,10 +38,32 @@ export const ConflictEntrySchema = z.object({
 });
 export type ConflictEntry = z.infer<typeof ConflictEntrySchema>;
 
+export const CONFLICTS_LIMIT_DEFAULT = 100;
+export const CONFLICTS_LIMIT_MAX = 500;
+
+/** The query string of GET /sync/conflicts, as strings; `cursor` is opaque (from the previous page). */
 export const ConflictsQuerySchema = z.object({
   status: ConflictStatusSchema.optional(),
   entityId: IdSchema.optional(),
+  limit: z
+    .string()
+    .regex(/^[0-9]{1,7}$/, 'a whole number')
+    .transform(Number)
+    .pipe(z.number().int().min(1).max(CONFLICTS_LIMIT_MAX))
+    .optional(),
+  cursor: z.string().min(1).max(1024).optional(),
 });
+
+/**
+ * A page of the conflict log, newest first. It ends early, with `hasMore`, at `limit` entries or
+ * when the server's byte budget is spent; `cursor` (present when `hasMore`) asks for the next one.
+ */
+export const ConflictsPageSchema = z.object({
+  conflicts: z.array(ConflictEntrySchema),
+  cursor: z.string().optional(),
+  hasMore: z.boolean(),
+});
+export type ConflictsPage = z.infer<typeof ConflictsPageSchema>;
 
 export const ResolveRequestSchema = z.strictObject({
   conflictId: z.string().min(1).max(100),

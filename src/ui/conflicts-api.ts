@@ -1,8 +1,14 @@
-// The coordinator's conflict log calls: GET /api/v1/sync/conflicts?status=open and
-// POST /api/v1/sync/resolve. Plain reads and one action, made only while online; the answers
-// are checked against the protocol's schemas.
-import { z } from 'zod';
-import { type ConflictEntry, ConflictEntrySchema, type ResolveAction, ResolveResponseSchema } from '@/protocol/conflicts';
+// The coordinator's conflict log calls: GET /api/v1/sync/conflicts (a page at a time, newest
+// first) and POST /api/v1/sync/resolve. Plain reads and one action, made only while online; the
+// answers are checked against the protocol's schemas.
+import type { z } from 'zod';
+import {
+  type ConflictEntry,
+  type ConflictsPage,
+  ConflictsPageSchema,
+  type ResolveAction,
+  ResolveResponseSchema,
+} from '@/protocol/conflicts';
 import { ErrorBodySchema } from '@/protocol/errors';
 
 export class ConflictsApiError extends Error {
@@ -15,8 +21,6 @@ export class ConflictsApiError extends Error {
     super(message);
   }
 }
-
-const ListSchema = z.object({ conflicts: z.array(ConflictEntrySchema) });
 
 async function call<T>(fetchFn: typeof fetch, path: string, token: string, schema: z.ZodType<T>, init: RequestInit = {}): Promise<T> {
   let res: Response;
@@ -37,13 +41,43 @@ async function call<T>(fetchFn: typeof fetch, path: string, token: string, schem
 
 const defaultFetch: typeof fetch = (input, init) => globalThis.fetch(input, init);
 
-/** The conflict log of the caller's entities (all of it, or only open or resolved entries). */
-export async function fetchConflicts(token: string, status?: 'open' | 'resolved', fetchFn: typeof fetch = defaultFetch): Promise<ConflictEntry[]> {
-  return (await call(fetchFn, `/api/v1/sync/conflicts${status ? `?status=${status}` : ''}`, token, ListSchema)).conflicts;
+export interface PageQuery {
+  readonly status?: 'open' | 'resolved';
+  /** The `cursor` of the previous page. */
+  readonly cursor?: string;
 }
 
-export function fetchOpenConflicts(token: string, fetchFn: typeof fetch = defaultFetch): Promise<ConflictEntry[]> {
-  return fetchConflicts(token, 'open', fetchFn);
+/** One page of the conflict log of the caller's entities (all of it, or only open or resolved entries). */
+export async function fetchConflictsPage(token: string, query: PageQuery = {}, fetchFn: typeof fetch = defaultFetch): Promise<ConflictsPage> {
+  const params = new URLSearchParams();
+  if (query.status) params.set('status', query.status);
+  if (query.cursor) params.set('cursor', query.cursor);
+  const qs = params.toString();
+  return call(fetchFn, `/api/v1/sync/conflicts${qs ? `?${qs}` : ''}`, token, ConflictsPageSchema);
+}
+
+/** Pages followed by fetchConflicts at most: a bound on what one screen loads at once. */
+export const MAX_PAGES = 10;
+
+/**
+ * The conflict log, following the cursor for up to `maxPages` pages; `complete` is false when
+ * more entries remain beyond them.
+ */
+export async function fetchConflicts(
+  token: string,
+  status?: 'open' | 'resolved',
+  fetchFn: typeof fetch = defaultFetch,
+  maxPages = MAX_PAGES,
+): Promise<{ conflicts: ConflictEntry[]; complete: boolean }> {
+  const conflicts: ConflictEntry[] = [];
+  let cursor: string | undefined;
+  for (let i = 0; i < maxPages; i++) {
+    const page = await fetchConflictsPage(token, { ...(status ? { status } : {}), ...(cursor ? { cursor } : {}) }, fetchFn);
+    conflicts.push(...page.conflicts);
+    if (!page.hasMore || page.cursor === undefined) return { conflicts, complete: true };
+    cursor = page.cursor;
+  }
+  return { conflicts, complete: false };
 }
 
 export async function resolveConflict(token: string, conflictId: string, action: ResolveAction, fetchFn: typeof fetch = defaultFetch) {

@@ -1,12 +1,13 @@
 'use client';
 // The coordinator's (and admin's) review of the open conflicts of their entities, from the
 // server's conflict log: winner and loser side by side, then "accept" or "restore the losing
-// version". A resolve the server refuses keeps the list (resolve-failure.ts).
+// version". A resolve the server refuses keeps the list (resolve-failure.ts). The log comes a
+// page at a time, newest first; "Load more" fetches the next page.
 import { useCallback, useEffect, useState } from 'react';
 import type { ConflictEntry, ResolveAction } from '@/protocol/conflicts';
 import { SideBySide } from '../components/side-by-side';
 import { useToast } from '../components/toast';
-import { ConflictsApiError, fetchOpenConflicts, resolveConflict } from '../conflicts-api';
+import { ConflictsApiError, fetchConflictsPage, resolveConflict } from '../conflicts-api';
 import { useEngine } from '../engine-context';
 import { hlcTime } from '../format';
 import { useEntities } from '../hooks/use-device-data';
@@ -14,7 +15,11 @@ import { type ResolveFailure, resolveFailure } from '../resolve-failure';
 import type { Session } from '../session';
 import { titleOf, who } from './conflict-labels';
 
-type ReviewState = { kind: 'loading' } | { kind: 'ready'; conflicts: ConflictEntry[] } | { kind: 'failed'; message: string };
+type ReviewState =
+  | { kind: 'loading' }
+  /** `cursor`: where the next page starts, when there is one. */
+  | { kind: 'ready'; conflicts: ConflictEntry[]; cursor: string | undefined }
+  | { kind: 'failed'; message: string };
 
 export function ConflictReview({ session, online, onUnauthorized }: { readonly session: Session; readonly online: boolean; readonly onUnauthorized: () => void }) {
   const engine = useEngine();
@@ -22,6 +27,7 @@ export function ConflictReview({ session, online, onUnauthorized }: { readonly s
   const entities = useEntities();
   const [state, setState] = useState<ReviewState>({ kind: 'loading' });
   const [acting, setActing] = useState<string | null>(null);
+  const [loadingMore, setLoadingMore] = useState(false);
   // Conflicts the server refused an action on, by id: shown with its reason until the next load.
   const [refusals, setRefusals] = useState<ReadonlyMap<string, Extract<ResolveFailure, { kind: 'refused' }>>>(new Map());
 
@@ -36,8 +42,29 @@ export function ConflictReview({ session, online, onUnauthorized }: { readonly s
   const load = useCallback(() => {
     setState({ kind: 'loading' });
     setRefusals(new Map());
-    fetchOpenConflicts(session.token).then((conflicts) => setState({ kind: 'ready', conflicts }), fail);
+    fetchConflictsPage(session.token, { status: 'open' }).then(
+      (page) => setState({ kind: 'ready', conflicts: page.conflicts, cursor: page.hasMore ? page.cursor : undefined }),
+      fail,
+    );
   }, [session.token, fail]);
+
+  const loadMore = useCallback(
+    (cursor: string) => {
+      setLoadingMore(true);
+      void fetchConflictsPage(session.token, { status: 'open', cursor })
+        .then((page) => {
+          setState((s) => {
+            if (s.kind !== 'ready') return s;
+            // An entry resolved meanwhile may shift the log; never show one twice.
+            const have = new Set(s.conflicts.map((c) => c.id));
+            const more = page.conflicts.filter((c) => !have.has(c.id));
+            return { kind: 'ready', conflicts: [...s.conflicts, ...more], cursor: page.hasMore ? page.cursor : undefined };
+          });
+        }, fail)
+        .finally(() => setLoadingMore(false));
+    },
+    [session.token, fail],
+  );
 
   useEffect(() => {
     if (online) load();
@@ -48,7 +75,7 @@ export function ConflictReview({ session, online, onUnauthorized }: { readonly s
     setActing(c.id);
     try {
       await resolveConflict(session.token, c.id, action);
-      setState((s) => (s.kind === 'ready' ? { kind: 'ready', conflicts: s.conflicts.filter((x) => x.id !== c.id) } : s));
+      setState((s) => (s.kind === 'ready' ? { ...s, conflicts: s.conflicts.filter((x) => x.id !== c.id) } : s));
       toast(action === 'accept' ? 'Conflict accepted' : 'Losing version restored; it syncs to every device');
       void engine.syncNow();
     } catch (e) {
@@ -79,7 +106,7 @@ export function ConflictReview({ session, online, onUnauthorized }: { readonly s
           {state.message}
         </p>
       )}
-      {state.kind === 'ready' && state.conflicts.length === 0 && <p className="empty">No open conflicts.</p>}
+      {state.kind === 'ready' && state.conflicts.length === 0 && state.cursor === undefined && <p className="empty">No open conflicts.</p>}
       {state.kind === 'ready' && state.conflicts.length > 0 && (
         <ul className="list">
           {state.conflicts.map((c) => {
@@ -110,6 +137,19 @@ export function ConflictReview({ session, online, onUnauthorized }: { readonly s
             );
           })}
         </ul>
+      )}
+      {state.kind === 'ready' && state.cursor !== undefined && (
+        <div className="row" style={{ marginTop: '0.6rem' }}>
+          <button
+            type="button"
+            className="secondary"
+            data-testid="conflicts-load-more"
+            disabled={!online || loadingMore}
+            onClick={() => state.cursor !== undefined && loadMore(state.cursor)}
+          >
+            {loadingMore ? 'Loading…' : 'Load more'}
+          </button>
+        </div>
       )}
     </section>
   );

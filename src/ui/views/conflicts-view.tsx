@@ -26,7 +26,11 @@ export function ConflictsView({ session, online, onUnauthorized }: { readonly se
   );
 }
 
-/** The server's conflict log (for the losers in it), refreshed while online; null when unknown. */
+/**
+ * The server's conflict log (for the losers in it), refreshed while online; null when unknown.
+ * Its newest pages only (fetchConflicts follows the cursor up to a bound): an older loss not in
+ * them still shows from the device's own outbox.
+ */
 function useConflictLog(session: Session, online: boolean, refreshKey: unknown): ConflictEntry[] | null {
   const [log, setLog] = useState<ConflictEntry[] | null>(null);
   useEffect(() => {
@@ -34,7 +38,7 @@ function useConflictLog(session: Session, online: boolean, refreshKey: unknown):
     let cancelled = false;
     // Without the log the device's own knowledge still shows; a failure here is not an error to show.
     fetchConflicts(session.token).then(
-      (l) => !cancelled && setLog(l),
+      (l) => !cancelled && setLog(l.conflicts),
       () => undefined,
     );
     return () => {

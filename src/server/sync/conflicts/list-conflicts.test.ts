@@ -1,14 +1,14 @@
-// GET /sync/conflicts on every test database: who sees which entries, filters, shape, order.
+// GET /sync/conflicts on every test database: who sees which entries, filters, shape, order,
+// and paging by count and by bytes with a cursor.
 import { randomUUID } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type ConflictEntry, ConflictEntrySchema } from '@/protocol/conflicts';
+import { CONFLICTS_LIMIT_DEFAULT, CONFLICTS_LIMIT_MAX, type ConflictEntry, ConflictEntrySchema, ConflictsPageSchema } from '@/protocol/conflicts';
 import type { Database } from '../../db/database';
 import { testDatabases } from '../../db/test-databases';
 import { DEMO_ENTITIES } from '../../seed/demo';
 import { type TestServer, createTestServer } from '../../test-server';
 import { createEntity, createUser, insertRecord } from '../pull/test-fixtures';
-import { MAX_LISTED } from './list-conflicts';
 import { insertConflict, side } from './test-conflicts';
 
 const E = DEMO_ENTITIES;
@@ -28,7 +28,7 @@ describe.each(testDatabases())('GET /sync/conflicts on $name', (factory) => {
     const res = await server.api.syncConflicts(
       new Request(`http://test/api/v1/sync/conflicts${query}`, { headers: token ? { authorization: `Bearer ${token}` } : {} }),
     );
-    const body = (await res.json()) as { conflicts: ConflictEntry[]; error?: { code: string } };
+    const body = (await res.json()) as { conflicts: ConflictEntry[]; cursor?: string; hasMore: boolean; error?: { code: string } };
     return { status: res.status, body };
   }
   const conflictIn = async (entityId: string, extra: Partial<Parameters<typeof insertConflict>[1]> = {}) => {
@@ -95,15 +95,87 @@ describe.each(testDatabases())('GET /sync/conflicts on $name', (factory) => {
     expect((await list(undefined)).status).toBe(401);
   });
 
-  it(`lists at most ${MAX_LISTED} entries`, async () => {
+  /** Follows the cursor from the first page to the last; every page's size. */
+  async function allPages(token: string, query: string, server_ = server) {
+    const sizes: number[] = [];
+    const ids: string[] = [];
+    let cursor: string | undefined;
+    for (let i = 0; i < 1000; i++) {
+      const res = await server_.api.syncConflicts(
+        new Request(`http://test/api/v1/sync/conflicts?${query}${cursor ? `&cursor=${cursor}` : ''}`, { headers: { authorization: `Bearer ${token}` } }),
+      );
+      expect(res.status).toBe(200);
+      const page = ConflictsPageSchema.parse(await res.json());
+      expect(page.cursor !== undefined).toBe(page.hasMore);
+      sizes.push(page.conflicts.length);
+      ids.push(...page.conflicts.map((c) => c.id));
+      if (!page.hasMore) return { sizes, ids };
+      cursor = page.cursor;
+    }
+    throw new Error('the listing never ended');
+  }
+
+  it(`pages ${CONFLICTS_LIMIT_DEFAULT} entries at a time by default and at most ${CONFLICTS_LIMIT_MAX}, newest first, following the cursor`, async () => {
     const entity = await createEntity(database.db);
     const user = await createUser(server, 'coordinator', [entity]);
     const recordId = await insertRecord(database.db, { entityId: entity });
+    // One statement: every entry has the same created_at, so the id alone orders them.
     await database.db.execute(
       sql`insert into sync_conflicts (record_id, entity_id, type, resolution, winner, loser)
           select ${recordId}, ${entity}, 'assessment', 'server_wins', ${JSON.stringify(side())}::jsonb, ${JSON.stringify(side())}::jsonb
-          from generate_series(1, ${MAX_LISTED + 5}::int)`,
+          from generate_series(1, ${CONFLICTS_LIMIT_MAX + 5}::int)`,
     );
-    expect((await list(user.token)).body.conflicts).toHaveLength(MAX_LISTED);
+    const newer = await conflictIn(entity, { createdAt: new Date(Date.now() + 60_000) });
+    const all = await allPages(user.token, `entityId=${entity}`);
+    expect(all.sizes).toEqual([100, 100, 100, 100, 100, 6]);
+    expect(new Set(all.ids).size).toBe(CONFLICTS_LIMIT_MAX + 6);
+    expect(all.ids[0]).toBe(newer);
+    expect((await allPages(user.token, `limit=${CONFLICTS_LIMIT_MAX}`)).ids).toEqual(all.ids);
+    expect((await allPages(user.token, `limit=${CONFLICTS_LIMIT_MAX}`)).sizes).toEqual([500, 6]);
+    expect((await allPages(user.token, 'limit=7&status=open')).ids).toEqual(all.ids);
+    // Old clients read only `conflicts`: the first page, newest first.
+    expect((await list(user.token)).body.conflicts.map((c) => c.id)).toEqual(all.ids.slice(0, 100));
+  });
+
+  it('ends a page early when its bytes are spent, and sends an entry over the budget alone', async () => {
+    const small = await createTestServer(database, { pageBytes: 10_000 });
+    const entity = await createEntity(database.db);
+    const user = await createUser(small, 'coordinator', [entity]);
+    const t = Date.parse('2026-11-21T10:00:00.000Z');
+    const big = (n: number) => side({ data: { s: 'x'.repeat(n) } });
+    const ids: string[] = [];
+    // Newest first: 3 entries of about 3 KB (both sides with their stamps and ids), one of 60 KB, then 2 more.
+    const sizes = [900, 900, 900, 20_000, 900, 900];
+    for (const [i, n] of sizes.entries())
+      ids.push(await conflictIn(entity, { createdAt: new Date(t - i * 1000), loser: big(2 * n), winner: big(n) }));
+    const all = await allPages(user.token, `entityId=${entity}`, small);
+    expect(all.ids).toEqual(ids);
+    expect(all.sizes).toEqual([3, 1, 2]);
+  });
+
+  it('refuses a cursor it did not give with 400 INVALID_CURSOR, and a bad limit with 400', async () => {
+    const cora = await server.token('cora@demo.fieldsync');
+    const b64 = (v: unknown) => Buffer.from(JSON.stringify(v)).toString('base64url');
+    const id = randomUUID();
+    for (const cursor of [
+      'garbage',
+      b64({ v: 1, t: '2026-02-30T10:00:00.000000Z', i: id }),
+      b64({ v: 1, t: '0000-01-01T00:00:00.000000Z', i: id }),
+      b64({ v: 2, t: '2026-02-03T10:00:00.000000Z', i: id }),
+      b64({ v: 1, t: '2026-02-03T10:00:00.000000Z', i: 'nope' }),
+      b64({ v: 1, t: '2026-02-03T10:00:00.000000Z', i: id, x: 1 }),
+      `${b64({ v: 1, t: '2026-02-03T10:00:00.000000Z', i: id })}=`,
+    ]) {
+      const r = await list(cora, `?cursor=${encodeURIComponent(cursor)}`);
+      expect(r.status, cursor).toBe(400);
+      expect(r.body.error?.code, cursor).toBe('INVALID_CURSOR');
+    }
+    const fine = await list(cora, `?cursor=${b64({ v: 1, t: '2026-02-03T10:00:00.000000Z', i: id })}`);
+    expect(fine.status).toBe(200);
+    for (const q of ['?limit=0', `?limit=${CONFLICTS_LIMIT_MAX + 1}`, '?limit=1e2', '?limit=-1', '?limit=', '?limit=5&limit=6', '?cursor=']) {
+      const r = await list(cora, q);
+      expect(r.status, q).toBe(400);
+      expect(['BAD_REQUEST', 'VALIDATION']).toContain(r.body.error?.code);
+    }
   });
 });

@@ -21,6 +21,7 @@ import { type Tx, rows } from '../../db/database';
 import { ApiError, forbidden, notFound, validation } from '../../http/api-error';
 import { parseWith, readJson } from '../../http/read-json';
 import { json } from '../../http/respond';
+import { chargeRequest } from '../../limits/charge';
 import { lockRecords } from '../push/lock-records';
 import { type TextRecordRow, textRowToState } from '../push/record-state';
 import { withRetries } from '../push/with-retries';
@@ -31,6 +32,7 @@ const alreadyResolved = () => new ApiError(409, 'ALREADY_RESOLVED', 'this confli
 
 export async function resolveConflict(ctx: ServerContext, request: Request): Promise<Response> {
   const caller = await authenticate(ctx, request);
+  await chargeRequest(ctx, caller.id);
   requireRole(caller, 'coordinator', 'admin');
   const body = parseWith(ResolveRequestSchema, await readJson(request, MAX_SMALL_BODY_BYTES));
   if (!IdSchema.safeParse(body.conflictId).success) throw notFound('no such conflict');

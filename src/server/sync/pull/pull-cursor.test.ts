@@ -32,6 +32,8 @@ describe('pull cursor', () => {
     const hashed: CursorState = { ...state, set: entitySetRef(big) };
     expect(hashed.set.kind).toBe('hash');
     expect(decodeCursor(key, encodeCursor(key, hashed), 'u1')).toEqual({ ...hashed });
+    const byRole: CursorState = { ...hashed, allEntities: true };
+    expect(decodeCursor(key, encodeCursor(key, byRole), 'u1')).toEqual(byRole);
   });
 
   it('refuses another user, another key, an edited body or tag, and garbage', () => {

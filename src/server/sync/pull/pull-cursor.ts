@@ -27,6 +27,8 @@ export interface CursorState {
    * first: `subset` is a bitmap over the sorted `set` (`*`: all), `from` the progress so far.
    */
   readonly catchUp?: { readonly subset: string; readonly from: FeedPosition };
+  /** `set` was every entity, by role (an admin): losing that role loses all the others. */
+  readonly allEntities?: true;
 }
 
 export class InvalidCursorError extends Error {
@@ -44,6 +46,7 @@ const Payload = z.strictObject({
   h: z.string().max(64).optional(),
   n: z.number().int().nonnegative().optional(),
   c: z.strictObject({ g: z.string().max(100_000), f: Position }).optional(),
+  a: z.literal(1).optional(),
 });
 type Payload = z.infer<typeof Payload>;
 
@@ -68,6 +71,7 @@ export function encodeCursor(key: Buffer, state: CursorState): string {
     p.n = state.set.size;
   }
   if (state.catchUp) p.c = { g: state.catchUp.subset, f: pos(state.catchUp.from) };
+  if (state.allEntities) p.a = 1;
   const body = Buffer.from(JSON.stringify(p)).toString('base64url');
   return `${body}.${tag(key, body).toString('base64url')}`;
 }
@@ -96,6 +100,6 @@ export function decodeCursor(key: Buffer, cursor: string, userId: string): Curso
   } else if (payload.h !== undefined && payload.n !== undefined) {
     set = { kind: 'hash', hash: payload.h, size: payload.n };
   } else throw new InvalidCursorError('the cursor is malformed');
-  const state: CursorState = { userId: payload.u, main: unpos(payload.m), watermark: payload.w, set };
+  const state: CursorState = { userId: payload.u, main: unpos(payload.m), watermark: payload.w, set, ...(payload.a ? { allEntities: true } : {}) };
   return payload.c ? { ...state, catchUp: { subset: payload.c.g, from: unpos(payload.c.f) } } : state;
 }

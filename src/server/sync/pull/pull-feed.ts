@@ -7,6 +7,10 @@
 // only rows of transactions older than the oldest one still running (txid < xmin of the
 // statement's snapshot): all of those have ended, so no row can appear behind the cursor
 // later. Rows of newer transactions wait for a later pull.
+//
+// A page is bounded in bytes as well as rows: the statement keeps the rows whose running total
+// of data bytes stays within the budget (the first row always, so the feed moves on past a
+// record larger than the budget), and the server never loads more than that from the database.
 import { sql } from 'drizzle-orm';
 import { type Executor, rows } from '../../db/database';
 import { RECORD_COLUMNS, type RecordRow } from '../record-row';
@@ -26,17 +30,36 @@ export interface FeedPage {
   readonly xmax: string;
   /** An entity of the plan's set was written (created or renamed) at or after `watermark`. */
   readonly entitiesChanged: boolean;
-  /** Up to `take` rows, catch-up first, each in feed order. */
+  /** Up to `take` rows, catch-up first, each in feed order, cut where the byte budget ran out. */
   readonly rows: readonly FeedRow[];
+  /** Rows of the page before the byte cut (at most `take`), and how many of them were catch-up rows. */
+  readonly candidates: number;
+  readonly catchUpCandidates: number;
 }
 
-type Raw = RecordRow & { xmin: string; xmax: string; entities_changed: boolean; phase: number | null; pos_txid: string; pos_seq: string };
+type Raw = RecordRow & {
+  xmin: string;
+  xmax: string;
+  entities_changed: boolean;
+  candidates: number;
+  catch_up_candidates: number;
+  phase: number | null;
+  pos_txid: string;
+  pos_seq: string;
+};
 
 /** Postgres array literal of uuids (ids come from the database, already validated). */
 const uuidArray = (ids: readonly string[]) => `{${ids.join(',')}}`;
 const COLUMNS = sql.raw(RECORD_COLUMNS);
 
-export async function readFeed(ex: Executor, plan: PullPlan, watermark: string | undefined, take: number): Promise<FeedPage> {
+/** Up to `take` rows, and no more than `budget` bytes of record data (the first row aside). */
+export async function readFeed(
+  ex: Executor,
+  plan: PullPlan,
+  watermark: string | undefined,
+  take: number,
+  budget: number,
+): Promise<FeedPage> {
   const main = plan.main;
   const cu = plan.catchUp;
   const cuFrom = cu?.from ?? main;
@@ -62,14 +85,25 @@ export async function readFeed(ex: Executor, plan: PullPlan, watermark: string |
           and r.txid < (select xmin from snap)
         order by r.txid, r.seq limit ${take}::int
       ),
-      page as (
+      page as materialized (
         select * from (select * from catch_up union all select * from feed) u
         order by u.phase, u.tx, u.sq limit ${take}::int
-      )
+      ),
+      sized as (
+        select page.*,
+               row_number() over w as rn,
+               sum(octet_length(page.data::text)) over w as upto
+        from page
+        window w as (order by page.phase, page.tx, page.sq rows between unbounded preceding and current row)
+      ),
+      kept as (select * from sized where rn = 1 or upto <= ${budget}::bigint)
       select (select xmin::text from snap) as xmin, (select xmax::text from snap) as xmax, ${changed} as entities_changed,
-             page.*, page.tx::text as pos_txid, page.sq::text as pos_seq
-      from (select 1) one left join page on true
-      order by page.phase, page.tx, page.sq`,
+             (select count(*)::int from page) as candidates,
+             (select count(*)::int from page where page.phase = 0) as catch_up_candidates,
+             kept.id, kept.type, kept.entity_id, kept.version, kept.data, kept.deleted, kept.hlc, kept.updated_by, kept.device_id,
+             kept.phase, kept.tx::text as pos_txid, kept.sq::text as pos_seq
+      from (select 1) one left join kept on true
+      order by kept.phase, kept.tx, kept.sq`,
   );
   const first = result[0];
   if (!first) throw new Error('feed query returned no row');
@@ -90,5 +124,12 @@ export async function readFeed(ex: Executor, plan: PullPlan, watermark: string |
       position: { txid: r.pos_txid, seq: r.pos_seq },
     });
   }
-  return { xmin: first.xmin, xmax: first.xmax, entitiesChanged: first.entities_changed, rows: feedRows };
+  return {
+    xmin: first.xmin,
+    xmax: first.xmax,
+    entitiesChanged: first.entities_changed,
+    rows: feedRows,
+    candidates: Number(first.candidates),
+    catchUpCandidates: Number(first.catch_up_candidates),
+  };
 }

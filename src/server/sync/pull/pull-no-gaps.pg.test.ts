@@ -36,7 +36,8 @@ describe.runIf(adminUrl)('pull on PostgreSQL never skips a write of a concurrent
 
   beforeAll(async () => {
     database = await testDatabases().find((f) => f.name === 'postgres')!.create();
-    server = await createTestServer(database, { syncRequestsPerMinute: 1_000_000 });
+    // A byte budget of about 20 small records: pages end by bytes or by count, both exercised.
+    server = await createTestServer(database, { syncRequestsPerMinute: 1_000_000, pageBytes: 200 });
     const [d] = await rows<{ name: string }>(database.db, sql`select current_database() as name`);
     const u = new URL(adminUrl!);
     u.pathname = `/${d!.name}`;

@@ -46,12 +46,24 @@ describe('planPull', () => {
     expect(planPull(cur, [a]).catchUp).toBeUndefined();
   });
 
-  it('with a hashed set that changed, catches up everything and lists every other entity as removed', () => {
+  it('with a hashed set that changed, catches up everything and lists the removals recorded since the watermark', () => {
     const big = ids(INLINE_MAX_IDS + 1);
     const now = normalizeIds([...big.slice(1), randomUUID()]);
-    const plan = planPull(cursorFor(big), now);
+    const cursor = cursorFor(big);
+    const plan = planPull(cursor, now);
     expect(plan.catchUp).toEqual({ entityIds: now, from: FEED_START });
-    expect(plan.removed).toEqual({ kind: 'all-others' });
+    expect(plan.removed).toEqual({ kind: 'recorded', since: cursor.watermark });
+  });
+
+  it('lists every other entity as removed when a set of every entity, by role, is lost with the role', () => {
+    const big = ids(INLINE_MAX_IDS + 1);
+    const byRole = cursorFor(big, { allEntities: true });
+    const now = normalizeIds(big.slice(0, 3));
+    expect(planPull(byRole, now).removed).toEqual({ kind: 'all-others' });
+    // Still every entity (one was added or removed from the database): only recorded removals.
+    expect(planPull(byRole, normalizeIds([...big, randomUUID()]), true).removed).toEqual({ kind: 'recorded', since: byRole.watermark });
+    expect(nextCursor('u', planPull(byRole, now, true), { xmin: '130', lastCatchUp: undefined, catchUpDone: true, lastMain: undefined }).allEntities).toBe(true);
+    expect(nextCursor('u', planPull(byRole, now), { xmin: '130', lastCatchUp: undefined, catchUpDone: true, lastMain: undefined }).allEntities).toBeUndefined();
   });
 });
 

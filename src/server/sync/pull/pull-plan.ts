@@ -6,9 +6,12 @@
 //                      the cursor's main position, then the main feed goes on over all of them;
 //   lost entities    → listed once in removedEntityIds (the next cursor holds the new set).
 // A cursor that carries only a hash of a large set (entity-set.ts) cannot say which entities
-// changed; then every current entity is caught up from the start and every entity outside the
-// set is listed as removed. That re-sends records and lists ids the device never had, both
-// harmless to it, and is rare: it needs a set of more than INLINE_MAX_IDS that changed.
+// changed; then every current entity is caught up from the start, and the removed ones are the
+// user's assignment removals recorded since the cursor's watermark (assignment_removals) that
+// are not assigned again: never an entity the user was not given. (A cursor made for every
+// entity, by role, lists every entity outside the new set: the user could see them all.)
+// Re-sending records is
+// harmless to the device, and rare: it needs a set of more than INLINE_MAX_IDS that changed.
 import {
   type EntitySetRef,
   entitySetRef,
@@ -24,7 +27,11 @@ export interface CatchUp {
   readonly from: FeedPosition;
 }
 
-export type Removed = { readonly kind: 'ids'; readonly ids: readonly string[] } | { readonly kind: 'all-others' };
+/** Lost entities: known ids, or the removals recorded for the user at or after transaction `since`. */
+export type Removed =
+  | { readonly kind: 'ids'; readonly ids: readonly string[] }
+  | { readonly kind: 'recorded'; readonly since: string }
+  | { readonly kind: 'all-others' };
 
 export interface PullPlan {
   /** The caller's entities now (normalized): the main feed covers these. */
@@ -36,13 +43,15 @@ export interface PullPlan {
   readonly firstPull: boolean;
   /** The set differs from the cursor's. */
   readonly setChanged: boolean;
+  /** `entityIds` is every entity, by role (an admin). */
+  readonly allEntities: boolean;
 }
 
 const NONE_REMOVED: Removed = { kind: 'ids', ids: [] };
 
-/** `current` must be normalized (normalizeIds). */
-export function planPull(cursor: CursorState | undefined, current: readonly string[]): PullPlan {
-  const base = { entityIds: current, removed: NONE_REMOVED, firstPull: false, setChanged: false };
+/** `current` must be normalized (normalizeIds); `allEntities`: it is every entity, by role. */
+export function planPull(cursor: CursorState | undefined, current: readonly string[], allEntities = false): PullPlan {
+  const base = { entityIds: current, removed: NONE_REMOVED, firstPull: false, setChanged: false, allEntities };
   if (!cursor) return { ...base, main: FEED_START, catchUp: undefined, firstPull: true };
   const main = cursor.main;
 
@@ -57,7 +66,7 @@ export function planPull(cursor: CursorState | undefined, current: readonly stri
       ...base,
       main,
       catchUp: current.length > 0 ? { entityIds: current, from: FEED_START } : undefined,
-      removed: { kind: 'all-others' },
+      removed: cursor.allEntities && !allEntities ? { kind: 'all-others' } : { kind: 'recorded', since: cursor.watermark },
       setChanged: true,
     };
   }
@@ -86,7 +95,7 @@ function subsetOf(sorted: readonly string[], packed: string): string[] {
 
 /** Where the served page ended. */
 export interface PageEnd {
-  /** xmin of the page's snapshot. */
+  /** The older xmin of the snapshots the caller's set and the page were read in. */
   readonly xmin: string;
   /** Last catch-up row served, if any. */
   readonly lastCatchUp: FeedPosition | undefined;
@@ -98,7 +107,13 @@ export interface PageEnd {
 
 export function nextCursor(userId: string, plan: PullPlan, end: PageEnd): CursorState {
   const set: EntitySetRef = entitySetRef(plan.entityIds);
-  const state: CursorState = { userId, main: end.lastMain ?? plan.main, watermark: end.xmin, set };
+  const state: CursorState = {
+    userId,
+    main: end.lastMain ?? plan.main,
+    watermark: end.xmin,
+    set,
+    ...(plan.allEntities ? { allEntities: true } : {}),
+  };
   if (!plan.catchUp || end.catchUpDone) return state;
   return {
     ...state,

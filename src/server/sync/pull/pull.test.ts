@@ -17,6 +17,7 @@ import {
   insertRecords,
   pullPage,
   pullUntilDone,
+  unassign,
   userIdOf,
   writeRecord,
 } from './test-fixtures';
@@ -28,7 +29,7 @@ describe.each(testDatabases())('GET /sync/pull on $name', (factory) => {
   let server: TestServer;
   beforeAll(async () => {
     database = await factory.create();
-    server = await createTestServer(database, { syncRequestsPerMinute: 1_000_000 });
+    server = await createTestServer(database, { syncRequestsPerMinute: 1_000_000, syncBurst: 1_000_000 });
   });
   afterAll(async () => {
     await database.close();
@@ -204,11 +205,61 @@ describe.each(testDatabases())('GET /sync/pull on $name', (factory) => {
     await db().execute(sql`delete from assignments where user_id = ${user.id} and entity_id = ${many[1]!}`);
     const pages = await pullUntilDone(server, user.token, f);
     expect(f.records.has(oldExtra)).toBe(true);
-    expect(pages[0]!.removedEntityIds).toContain(many[1]);
-    expect(pages[0]!.removedEntityIds).not.toContain(extra);
+    expect(pages[0]!.removedEntityIds).toEqual([many[1]]);
     expect(pages[0]!.entities).toHaveLength(140);
     const idle = await pullPage(server, user.token, { cursor: f.cursor });
     expect(idle.body).toMatchObject({ changes: [], removedEntityIds: [], entities: [] });
+  });
+
+  it('tells a user who loses one of more than 128 entities only of entities that were theirs', async () => {
+    const many: string[] = [];
+    for (let i = 0; i < 130; i++) many.push(await createEntity(db()));
+    const others = [await createEntity(db()), await createEntity(db())];
+    const user = await createUser(server, 'field_worker', many);
+    const admin = await server.token('admin@demo.fieldsync');
+    const replace = async (entityIds: readonly string[]) => {
+      const res = await server.api.adminReplaceAssignments(
+        new Request(`http://test/api/v1/admin/users/${user.id}/assignments`, {
+          method: 'PUT',
+          headers: { authorization: `Bearer ${admin}`, 'content-type': 'application/json' },
+          body: JSON.stringify({ entityIds }),
+        }),
+      );
+      expect(res.status).toBe(200);
+    };
+    // Lost long ago, before the device's cursor: not news any more.
+    await unassign(db(), user.id, [many[129]!]);
+    const f = follower();
+    await pullUntilDone(server, user.token, f);
+
+    // One lost through the admin API, one removed and given back, one removed by hand in SQL.
+    await replace(many.slice(1, 129));
+    await replace(many.slice(1, 129).filter((id) => id !== many[2]));
+    await replace(many.slice(1, 129));
+    await unassign(db(), user.id, [many[3]!]);
+    const r = await pullPage(server, user.token, { cursor: f.cursor });
+    expect([...r.body.removedEntityIds].sort()).toEqual([many[0]!, many[3]!].sort());
+    for (const id of [...others, ...Object.values(E).map((e) => e.id)]) expect(r.body.removedEntityIds).not.toContain(id);
+    const again = await pullPage(server, user.token, { cursor: r.body.cursor });
+    expect(again.body.removedEntityIds).toEqual([]);
+    // the same old cursor, sent again (a lost response), gets the same answer
+    const retry = await pullPage(server, user.token, { cursor: f.cursor });
+    expect([...retry.body.removedEntityIds].sort()).toEqual([many[0]!, many[3]!].sort());
+  });
+
+  it('tells an admin who loses the role of every entity they no longer see, however many there are', async () => {
+    for (let i = 0; i < 130; i++) await createEntity(db());
+    const keep = await createEntity(db());
+    const user = await createUser(server, 'admin', [keep]);
+    const f = follower();
+    await pullUntilDone(server, user.token, f);
+    const all = await rows<{ id: string }>(db(), sql`select id from entities order by id`);
+    expect(all.length).toBeGreaterThan(130);
+
+    await db().execute(sql`update users set role = 'coordinator' where id = ${user.id}`);
+    const r = await pullPage(server, user.token, { cursor: f.cursor });
+    expect(r.body.entities.map((e) => e.id)).toEqual([keep]);
+    expect([...r.body.removedEntityIds].sort()).toEqual(all.map((e) => e.id).filter((id) => id !== keep).sort());
   });
 
   it('sends the entity list again after an entity is renamed, and [] otherwise', async () => {

@@ -38,6 +38,8 @@ describe.each(testDatabases())('GET /sync/status on $name', (factory) => {
     expect(first.body.user).toMatchObject({ id: user.id, role: 'coordinator' });
     expect(first.body.lastPull).toBeUndefined();
     expect(first.body.lastPush).toBeUndefined();
+    if (factory.name === 'pglite') expect(first.body.feedLagSeconds).toBe(0);
+    else expect(first.body.feedLagSeconds).toBeGreaterThanOrEqual(0);
 
     const rec = await insertRecord(database.db, { entityId: mine });
     await insertConflict(database.db, { recordId: rec, entityId: mine });

@@ -1,14 +1,19 @@
 // GET /api/v1/sync/status (PROTOCOL.md "Status and health"): the server's clock, the caller,
-// open conflicts in the caller's entities, and when the caller last pushed and pulled.
+// open conflicts in the caller's entities, when the caller last pushed and pulled, and how long
+// an open transaction has held the pull feed back (health/feed-lag.ts).
 import { type SQL, sql } from 'drizzle-orm';
 import type { SyncStatusResponse } from '@/protocol/status';
 import { authenticate } from '../../auth/authenticate';
 import type { ServerContext } from '../../context';
 import { rows } from '../../db/database';
+import { measureFeedLag } from '../../health/feed-lag';
+import { reportFeedLag } from '../../health/feed-lag-report';
 import { json } from '../../http/respond';
+import { chargeRequest } from '../../limits/charge';
 
 export async function syncStatus(ctx: ServerContext, request: Request): Promise<Response> {
   const caller = await authenticate(ctx, request);
+  await chargeRequest(ctx, caller.id);
   const entityIds = `{${caller.entityIds.join(',')}}`;
   // The last push is the caller's newest idempotency-log entry (write-batch.ts stamps it with the
   // server's clock); the last pull has a row of its own.
@@ -19,11 +24,14 @@ export async function syncStatus(ctx: ServerContext, request: Request): Promise<
           (select ${iso(sql`max(created_at)`)} from sync_changes where user_id = ${caller.id}::uuid) as last_push,
           (select ${iso(sql`last_pull_at`)} from sync_activity where user_id = ${caller.id}::uuid) as last_pull`,
   );
+  const feedLagSeconds = await measureFeedLag(ctx.database);
+  reportFeedLag(ctx, feedLagSeconds);
   const body: SyncStatusResponse = {
     serverHlc: ctx.hlc.current(),
     serverTime: new Date(ctx.clock.now()).toISOString(),
     user: { id: caller.id, email: caller.email, name: caller.name, role: caller.role },
     openConflicts: Number(row?.open ?? 0),
+    feedLagSeconds,
   };
   if (row?.last_push) body.lastPush = row.last_push;
   if (row?.last_pull) body.lastPull = row.last_pull;

@@ -1,0 +1,50 @@
+// The app's conflict-log calls against the real handlers: pages followed by cursor, up to a bound.
+import { sql } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Database } from '@/server/db/database';
+import { testDatabases } from '@/server/db/test-databases';
+import { side } from '@/server/sync/conflicts/test-conflicts';
+import { createEntity, createUser, insertRecord } from '@/server/sync/pull/test-fixtures';
+import { type TestServer, createTestServer } from '@/server/test-server';
+import { fetchConflicts, fetchConflictsPage } from './conflicts-api';
+
+describe.each(testDatabases())('conflicts-api on $name', (factory) => {
+  let database: Database;
+  let server: TestServer;
+  beforeAll(async () => {
+    database = await factory.create();
+    server = await createTestServer(database);
+  });
+  afterAll(async () => {
+    await database.close();
+  });
+  /** fetch, answered by the server's handler itself. */
+  const viaServer: typeof fetch = (input, init) => server.api.syncConflicts(new Request(new URL(String(input), 'http://test'), init));
+
+  it('follows the cursor page after page, up to the bound it is given', async () => {
+    const entity = await createEntity(database.db);
+    const user = await createUser(server, 'coordinator', [entity]);
+    const recordId = await insertRecord(database.db, { entityId: entity });
+    await database.db.execute(
+      sql`insert into sync_conflicts (record_id, entity_id, type, resolution, winner, loser, status)
+          select ${recordId}, ${entity}, 'assessment', 'server_wins', ${JSON.stringify(side())}::jsonb, ${JSON.stringify(side())}::jsonb,
+                 case when i % 2 = 0 then 'open' else 'resolved' end
+          from generate_series(1, 250) i`,
+    );
+    const all = await fetchConflicts(user.token, undefined, viaServer);
+    expect(all.complete).toBe(true);
+    expect(new Set(all.conflicts.map((c) => c.id)).size).toBe(250);
+    const open = await fetchConflicts(user.token, 'open', viaServer);
+    expect(open.conflicts).toHaveLength(125);
+    expect(open.conflicts.every((c) => c.status === 'open')).toBe(true);
+    const bounded = await fetchConflicts(user.token, undefined, viaServer, 2);
+    expect(bounded).toMatchObject({ complete: false });
+    expect(bounded.conflicts.map((c) => c.id)).toEqual(all.conflicts.slice(0, 200).map((c) => c.id));
+
+    const first = await fetchConflictsPage(user.token, { status: 'open' }, viaServer);
+    expect(first.hasMore).toBe(true);
+    const second = await fetchConflictsPage(user.token, { status: 'open', cursor: first.cursor! }, viaServer);
+    expect(second.hasMore).toBe(false);
+    expect([...first.conflicts, ...second.conflicts].map((c) => c.id)).toEqual(open.conflicts.map((c) => c.id));
+  });
+});
