@@ -1,7 +1,7 @@
 // `npm run bench [-- --quick] [-- --only push,pull] [-- --runs N] [-- --out DIR] [-- --build | --no-build]`
 //   [-- --browser-runs N] [-- --browser-servers pg,pglite] [-- --n N] [-- --app-dir DIR]
 // Fieldsync side by side with PouchDB/CouchDB replication and raw PostgreSQL, same data, same
-// machine, one run (issue 6). See bench/README.md for what each scenario does and counts.
+// machine, one run. See bench/README.md for what each scenario does and counts.
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -19,6 +19,7 @@ import { pullCases } from './scenarios/pull';
 import { PUSH_LANES } from '@/client/push';
 import { pushCases, pushEngineCases } from './scenarios/push';
 import { replayCases } from './scenarios/replay';
+import { runFlood } from './scenarios/flood';
 import { setUpFieldsync } from './scenarios/setup';
 import { ENTITIES, type FieldsyncWorld, type Sizes, type World } from './scenarios/world';
 import { ADMIN_URL } from './support/postgres';
@@ -153,6 +154,11 @@ async function main(): Promise<void> {
   const sizes = sizesFor(args.quick, args.n);
   const SCENARIOS = scenarioTitles(sizes);
   const wanted = (s: string) => (args.only ? args.only.has(s) : s !== 'browser' || !args.quick);
+  // Fairness under a flood: its own server (api-main.ts, no build) and users; figures in the log.
+  if (wanted('flood')) {
+    await runFlood(ROOT, log);
+    if (args.only?.size === 1) return;
+  }
   const started = Date.now();
   const maxSeconds = args.quick ? 600 : 2400;
   const work = mkdtempSync(path.join(os.tmpdir(), 'fieldsync-bench-'));

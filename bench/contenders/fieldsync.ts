@@ -1,7 +1,7 @@
 // The Fieldsync contender: the built app as a child process, started as `npm start` starts it
 // (scripts/server-command.mjs: the API on Node's http server, the UI by Next.js; `next start`
 // for a checkout built before that), over a fresh PostgreSQL database or a fresh embedded
-// PGlite folder, driven over HTTP exactly as the device engine drives it (PROTOCOL.md): login,
+// PGlite folder, driven over HTTP exactly as the device engine drives it (docs/protocol.md): login,
 // push batches of 100, paged pulls.
 import { mkdtempSync } from 'node:fs';
 import path from 'node:path';
@@ -85,6 +85,8 @@ export class FieldsyncServer {
       ...process.env,
       NODE_ENV: 'production',
       FIELDSYNC_SYNC_RATE_PER_MINUTE: '100000000',
+      FIELDSYNC_WORK_UNITS_PER_MINUTE: '1000000000',
+      FIELDSYNC_WORK_BURST: '1000000000',
       FIELDSYNC_LOG_LEVEL: 'warn',
       FIELDSYNC_JWT_SECRET: 'bench-secret-bench-secret-bench-secret-0123456789',
       NEXT_TELEMETRY_DISABLED: '1',

@@ -87,7 +87,7 @@ export function pushCases(world: World): AnyCase[] {
  * PouchDB's replicator pushing a device's queue of `n` to a database of its own, `db`: in the
  * push scenario (whose runs the replay sends again), and again in push-engine, so that
  * the goal's ratio compares runs that took turns with each other through the same spells of the
- * machine (a spell that slowed one scenario's runs by a third put the ratio below 3).
+ * machine (a slow spell during one scenario alone would skew the ratio).
  */
 function pouchPushCase(pw: NonNullable<World['pouch']>, n: number, db: 'push' | 'push-engine'): AnyCase {
   const device = db === 'push' ? pushDevice : (run: number) => `bench-a2p-${run}`;

@@ -1,4 +1,4 @@
-// The client sync engine's public API (issue 4). The UI creates one engine per tab with
+// The client sync engine's public API. The UI creates one engine per tab with
 // `createBrowserSyncEngine`, reads `engine.store` (Zustand vanilla) and calls the engine's
 // methods; everything else here is for tests and tooling.
 import { browserEnvironment } from './browser-env';

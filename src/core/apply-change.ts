@@ -1,6 +1,6 @@
 // The decision for one pushed change against the record as the server holds it
-// (PROTOCOL.md "Push"). Pure: the caller loads the record, clamps the stamp, and stores what
-// this returns. Exactly one outcome per change (DESIGN.md invariant 3):
+// (docs/protocol.md "Push"). Pure: the caller loads the record, clamps the stamp, and stores what
+// this returns. Exactly one outcome per change (docs/INVARIANTS.md #3):
 //
 //   no record ── create ─────────────────────────────▶ applied (version 1)
 //             └─ update/delete ──────────────────────▶ rejected NOT_FOUND

@@ -1,4 +1,4 @@
-// Exponential backoff with jitter for transient sync failures (DESIGN.md invariant 8).
+// Exponential backoff with jitter for transient sync failures (docs/INVARIANTS.md #8).
 // Pure: the random number comes in as an argument. A server's Retry-After always wins.
 export interface BackoffOptions {
   /** Delay before the first retry, before jitter. */

@@ -1,4 +1,4 @@
-// Choosing the next push batch from the outbox (issue 4 "Push"). Pure.
+// Choosing the next push batch from the outbox. Pure.
 // Rules, walking the unsettled entries in outbox order:
 //   - only pending and failed entries are sent; at most `maxChanges` and about `maxBytes`;
 //   - a record's changes go in order, one per batch (the next one needs the version the server

@@ -1,5 +1,5 @@
-// Access and reference rules for one pushed change (PROTOCOL.md "Per item failures";
-// DESIGN.md invariant 10). Pure: `lookup` answers from records the server loaded for the batch,
+// Access and reference rules for one pushed change (docs/protocol.md "Push";
+// docs/INVARIANTS.md #10). Pure: `lookup` answers from records the server loaded for the batch,
 // as earlier changes of the same batch left them, so an assessment created earlier in a batch
 // counts for a response later in it.
 import { MediaDataSchema, type RecordData, type RecordType, ResponseDataSchema } from '@/protocol/records';

@@ -6,7 +6,7 @@ type Data = { v: number };
 interface Entry { action: EditAction; data?: Data; sent: boolean }
 type ServerRow = { data: Data; deleted: boolean } | undefined;
 
-/** The server's rules for one record (PROTOCOL.md): create makes it, update needs it, delete tombstones it. */
+/** The server's rules for one record (docs/protocol.md): create makes it, update needs it, delete tombstones it. */
 function apply(row: ServerRow, e: { action: EditAction; data?: Data }): ServerRow {
   switch (e.action) {
     case 'create':

@@ -1,4 +1,4 @@
-// Coalescing of offline edits (issue 4 "Local writes"). When a record is edited again before
+// Coalescing of offline edits. When a record is edited again before
 // its previous change left the device, the two become one change, so the outbox holds at most
 // one unsent change per record and sends only what the server needs to reach the latest state:
 //

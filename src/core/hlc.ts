@@ -1,4 +1,4 @@
-// Hybrid logical clock (PROTOCOL.md "Records"): stamps `<ISO ms>-<hex4 counter>-<node>`
+// Hybrid logical clock (docs/protocol.md "Records"): stamps `<ISO ms>-<hex4 counter>-<node>`
 // that compare as plain strings, advance past every stamp seen, and do not trust a device's
 // wall clock beyond the server's clamp.
 export interface HlcState {

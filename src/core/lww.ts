@@ -1,5 +1,5 @@
-// Last write wins on hybrid logical clock stamps (PROTOCOL.md "Conflicts, last write wins";
-// DESIGN.md invariant 11). Stamps compare as strings (time, counter, node id), so ties in
+// Last write wins on hybrid logical clock stamps (docs/protocol.md "Push";
+// docs/INVARIANTS.md #11). Stamps compare as strings (time, counter, node id), so ties in
 // time are broken by the node id; exactly equal stamps can only come from one device, and
 // then the stored write stays.
 import { compareHlc } from './hlc';

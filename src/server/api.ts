@@ -2,36 +2,54 @@
 // context. Route files call these; tests call them directly, with no server in between.
 import type { ServerContext } from './context';
 import { type Handler, handle } from './http/handler';
+import { Admission } from './http/admission';
+import { admissionLimits, admitted } from './http/admit';
+import { verifyBearer } from './auth/authenticate';
 import { health } from './health/health';
 import { login } from './auth/login';
 import { createEntity } from './admin/create-entity';
 import { createUser } from './admin/create-user';
 import { replaceAssignments } from './admin/replace-assignments';
+import { listEntities } from './admin/list-entities';
+import { listUsers } from './admin/list-users';
+import { renameEntity } from './admin/rename-entity';
+import { updateUser } from './admin/update-user';
+import { openApiHandler } from './openapi/openapi-handler';
 import { methodNotAllowed, unknownEndpoint } from './http/fallback';
 import { pull } from './sync/pull/pull';
 import { pushHandler } from './sync/push/push-handler';
 import { listConflicts } from './sync/conflicts/list-conflicts';
 import { resolveConflict } from './sync/conflicts/resolve-conflict';
 import { syncStatus } from './sync/status/sync-status';
+import { addressLimited } from './limits/charge';
 
 export type Api = ReturnType<typeof createApi>;
 export type ApiName = keyof Api;
 
 export function createApi(ctx: ServerContext) {
+  // Every endpoint but health (the operator's probe) is bounded in requests and body memory in flight.
+  const admission = new Admission(admissionLimits(ctx.config));
+  const userOf = (request: Request) =>
+    request.headers.has('authorization') ? verifyBearer(ctx, request).catch(() => null) : Promise.resolve(null);
   const h = (fn: (ctx: ServerContext, request: Request) => Promise<Response>): Handler =>
-    handle(ctx.log, (request) => fn(ctx, request));
+    handle(ctx.log, admitted(admission, userOf, (request) => fn(ctx, request)));
   return {
-    health: h(health),
+    health: handle(ctx.log, addressLimited(ctx, (request) => health(ctx, request), { failOpen: true })),
     login: h(login),
     adminCreateUser: h(createUser),
     adminCreateEntity: h(createEntity),
     adminReplaceAssignments: h(replaceAssignments),
+    adminListUsers: h(listUsers),
+    adminUpdateUser: h(updateUser),
+    adminListEntities: h(listEntities),
+    adminRenameEntity: h(renameEntity),
+    openApi: h((c, request) => addressLimited(c, (r) => openApiHandler(c, r))(request)),
     syncPush: h(pushHandler),
     syncPull: h(pull),
     syncConflicts: h(listConflicts),
     syncResolve: h(resolveConflict),
     syncStatus: h(syncStatus),
-    methodNotAllowed: handle(ctx.log, methodNotAllowed),
-    notFound: handle(ctx.log, unknownEndpoint),
+    methodNotAllowed: handle(ctx.log, addressLimited(ctx, methodNotAllowed)),
+    notFound: handle(ctx.log, addressLimited(ctx, unknownEndpoint)),
   };
 }

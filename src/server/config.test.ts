@@ -14,8 +14,29 @@ describe('configuration from the environment', () => {
     expect(() => configFromEnv({ FIELDSYNC_KNOWN_RECORDS: value })).toThrow(/FIELDSYNC_KNOWN_RECORDS must be a whole number, 0 or more/);
   });
 
+  it('reads FIELDSYNC_TRUST_PROXY as the number of proxies in front of the server', () => {
+    expect([undefined, '', 'false', '0', '1', 'true', '2'].map((v) => configFromEnv({ FIELDSYNC_TRUST_PROXY: v }).trustProxy)).toEqual([0, 0, 0, 0, 1, 1, 2]);
+    expect(() => configFromEnv({ FIELDSYNC_TRUST_PROXY: 'yes' })).toThrow(/FIELDSYNC_TRUST_PROXY must be the number of proxies/);
+  });
+
   it('still refuses 0 for the settings that must be positive', () => {
     expect(() => configFromEnv({ FIELDSYNC_SYNC_RATE_PER_MINUTE: '0' })).toThrow(/FIELDSYNC_SYNC_RATE_PER_MINUTE must be a positive integer, got "0"/);
     expect(configFromEnv({ FIELDSYNC_SYNC_RATE_PER_MINUTE: '30' }).syncRequestsPerMinute).toBe(30);
+  });
+
+  it('bounds requests in flight and body memory by default, and reads the bounds and HTTP timeouts from the environment', () => {
+    const d = configFromEnv({});
+    expect([d.maxInFlight, d.maxInFlightPerUser, d.bodyMemoryBytes]).toEqual([256, 16, undefined]);
+    // Longer than a load balancer's 60 s idle timeout.
+    expect(d.keepAliveTimeoutMs).toBeGreaterThan(60_000);
+    expect(d.headersTimeoutMs).toBeLessThan(d.requestTimeoutMs);
+    const c = configFromEnv({
+      FIELDSYNC_MAX_IN_FLIGHT: '40',
+      FIELDSYNC_MAX_IN_FLIGHT_PER_USER: '4',
+      FIELDSYNC_BODY_MEMORY_MB: '32',
+      FIELDSYNC_KEEP_ALIVE_TIMEOUT_MS: '75000',
+    });
+    expect([c.maxInFlight, c.maxInFlightPerUser, c.bodyMemoryBytes, c.keepAliveTimeoutMs]).toEqual([40, 4, 32 * 1024 * 1024, 75_000]);
+    expect(() => configFromEnv({ FIELDSYNC_BODY_MEMORY_MB: '0' })).toThrow(/FIELDSYNC_BODY_MEMORY_MB must be a positive integer/);
   });
 });

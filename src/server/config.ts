@@ -11,16 +11,47 @@ export interface Config {
   readonly tokenTtlSeconds: number;
   readonly jwtIssuer: string;
   readonly jwtAudience: string;
-  /** Requests per user per minute on the sync endpoints (push and pull alike). */
+  /** Most requests per user in any minute (any `syncWindowSeconds`) on every authenticated endpoint. */
   readonly syncRequestsPerMinute: number;
   /** Failed logins allowed per account, and per client address, in `loginWindowSeconds`. */
   readonly loginFailuresPerAccount: number;
   readonly loginFailuresPerAddress: number;
   readonly loginWindowSeconds: number;
-  /** Trust the first X-Forwarded-For hop as the client address (behind a proxy you run). */
-  readonly trustProxy: boolean;
+  /** Most requests per user in any window of `syncWindowSeconds` on authenticated endpoints, `syncBurst` of them at once. */
+  readonly syncBurst: number;
+  readonly syncWindowSeconds: number;
+  /** Work units per user (a change pushed, ~4 KiB of body or page served) in any window, `workBurst` at once. */
+  readonly workUnitsPerWindow: number;
+  readonly workBurst: number;
+  /** Requests per client address in any window on endpoints without a login (login, health, unknown paths). */
+  readonly addressRequestsPerWindow: number;
+  readonly addressBurst: number;
+  /** Failed logins allowed from one known device (a valid device token) in `loginWindowSeconds`. */
+  readonly loginFailuresPerDevice: number;
+  /** Password checks at once in one process, and logins that may wait for one (per priority). */
+  readonly loginHashConcurrency: number;
+  readonly loginHashQueue: number;
+  /** Proxies you run in front of the server (FIELDSYNC_TRUST_PROXY, 1/true = one): the client address is that many hops before the last. */
+  readonly trustProxy: number;
+  /** `redis://…`: rate limits in Redis, shared by every instance; unset: in PostgreSQL (or memory on PGlite). */
+  readonly redisUrl: string | undefined;
+  /** Prefix of every rate-limit key, so deployments (or tests) sharing a Redis or database never share a budget. */
+  readonly limitsPrefix: string;
   /** Records the push keeps as last stored or read (recent-records.ts); 0 keeps none. */
   readonly knownRecords: number;
+  /** Requests one instance handles at once, and of one user (http/admission.ts); beyond: 503, 429. */
+  readonly maxInFlight: number;
+  readonly maxInFlightPerUser: number;
+  /** Memory reserved for request bodies in flight on one instance; unset: a quarter of the V8 heap limit. */
+  readonly bodyMemoryBytes: number | undefined;
+  /** Node http server timeouts (node/http-server.ts): all headers, the whole request, an idle kept-alive connection. */
+  readonly headersTimeoutMs: number;
+  readonly requestTimeoutMs: number;
+  readonly keepAliveTimeoutMs: number;
+  /** Bytes of record (or conflict) JSON one pull or conflict-list page may carry; one larger entry still goes alone. */
+  readonly pageBytes: number;
+  /** Past this age of the oldest transaction holding the pull feed back, health says degraded and a warning is logged. */
+  readonly feedLagWarnSeconds: number;
 }
 
 type Env = Record<string, string | undefined>;
@@ -30,6 +61,14 @@ function int(env: Env, key: string, fallback: number, min = 1): number {
   if (raw === undefined || raw === '') return fallback;
   const n = Number(raw);
   if (!Number.isSafeInteger(n) || n < min) throw new Error(`${key} must be ${min === 0 ? 'a whole number, 0 or more' : 'a positive integer'}, got ${JSON.stringify(raw)}`);
+  return n;
+}
+
+function trustedProxies(raw: string | undefined): number {
+  if (raw === undefined || raw === '' || raw === 'false') return 0;
+  if (raw === 'true') return 1;
+  const n = Number(raw);
+  if (!Number.isSafeInteger(n) || n < 0) throw new Error(`FIELDSYNC_TRUST_PROXY must be the number of proxies in front of the server (or true/false), got ${JSON.stringify(raw)}`);
   return n;
 }
 
@@ -45,12 +84,46 @@ export function configFromEnv(env: Env = process.env): Config {
     loginFailuresPerAccount: int(env, 'FIELDSYNC_LOGIN_FAILURES_PER_ACCOUNT', 10),
     loginFailuresPerAddress: int(env, 'FIELDSYNC_LOGIN_FAILURES_PER_ADDRESS', 50),
     loginWindowSeconds: int(env, 'FIELDSYNC_LOGIN_WINDOW_SECONDS', 15 * 60),
-    trustProxy: env.FIELDSYNC_TRUST_PROXY === '1' || env.FIELDSYNC_TRUST_PROXY === 'true',
+    syncBurst: int(env, 'FIELDSYNC_SYNC_BURST', 100),
+    syncWindowSeconds: int(env, 'FIELDSYNC_SYNC_WINDOW_SECONDS', 60),
+    workUnitsPerWindow: int(env, 'FIELDSYNC_WORK_UNITS_PER_MINUTE', 32_000),
+    workBurst: int(env, 'FIELDSYNC_WORK_BURST', 12_000),
+    addressRequestsPerWindow: int(env, 'FIELDSYNC_ADDRESS_RATE_PER_MINUTE', 1200),
+    addressBurst: int(env, 'FIELDSYNC_ADDRESS_BURST', 100),
+    loginFailuresPerDevice: int(env, 'FIELDSYNC_LOGIN_FAILURES_PER_DEVICE', 10),
+    loginHashConcurrency: int(env, 'FIELDSYNC_LOGIN_HASH_CONCURRENCY', 2),
+    loginHashQueue: int(env, 'FIELDSYNC_LOGIN_HASH_QUEUE', 32, 0),
+    trustProxy: trustedProxies(env.FIELDSYNC_TRUST_PROXY),
+    redisUrl: env.REDIS_URL || undefined,
+    limitsPrefix: env.FIELDSYNC_LIMITS_PREFIX || 'fieldsync:',
     knownRecords: int(env, 'FIELDSYNC_KNOWN_RECORDS', RECENT_RECORDS, 0),
+    // A device runs two push lanes and a pull; a user may have a few devices.
+    maxInFlight: int(env, 'FIELDSYNC_MAX_IN_FLIGHT', 256),
+    maxInFlightPerUser: int(env, 'FIELDSYNC_MAX_IN_FLIGHT_PER_USER', 16),
+    bodyMemoryBytes: env.FIELDSYNC_BODY_MEMORY_MB ? int(env, 'FIELDSYNC_BODY_MEMORY_MB', 0) * 1024 * 1024 : undefined,
+    headersTimeoutMs: int(env, 'FIELDSYNC_HEADERS_TIMEOUT_MS', 20_000),
+    requestTimeoutMs: int(env, 'FIELDSYNC_REQUEST_TIMEOUT_MS', 300_000),
+    // Longer than a load balancer's usual 60 s idle timeout, so the balancer closes first.
+    keepAliveTimeoutMs: int(env, 'FIELDSYNC_KEEP_ALIVE_TIMEOUT_MS', 65_000),
+    pageBytes: int(env, 'FIELDSYNC_PAGE_BYTES', 4 * 1024 * 1024),
+    feedLagWarnSeconds: int(env, 'FIELDSYNC_FEED_LAG_WARN_SECONDS', 30),
   };
 }
 
 /** Defaults for tests: everything in memory, no environment read. */
 export function testConfig(overrides: Partial<Config> = {}): Config {
-  return { ...configFromEnv({}), jwtSecret: 'test-secret-test-secret-test-secret-0123', ...overrides };
+  return {
+    ...configFromEnv({}),
+    jwtSecret: 'test-secret-test-secret-test-secret-0123',
+    // Test servers on one database keep their rate limits apart.
+    limitsPrefix: `test-${Math.random().toString(36).slice(2)}:`,
+    // A test's manual clock stands still, so no budget refills: the whole request budget comes
+    // at once (syncRequestsPerMinute, as tests set it), and tests of the others set them.
+    syncBurst: 1_000_000_000,
+    workUnitsPerWindow: 1_000_000_000,
+    workBurst: 1_000_000_000,
+    addressRequestsPerWindow: 1_000_000_000,
+    addressBurst: 1_000_000_000,
+    ...overrides,
+  };
 }

@@ -8,17 +8,13 @@ import { type Clock, systemClock } from './clock';
 import type { Config } from './config';
 import type { Database } from './db/database';
 import { settings } from './db/schema';
-import { type Limiter, memoryLimiter } from './http/rate-limit';
+import { type Limiters, createLimiters, limitStoreFor } from './limits/limiters';
 import { type Logger, createLogger } from './log';
 import { ServerHlc } from './server-hlc';
 import { GuessHints } from './sync/push/guess-hints';
 import { RecentRecords } from './sync/push/recent-records';
 
-export interface Limiters {
-  readonly sync: Limiter;
-  readonly loginAccount: Limiter;
-  readonly loginAddress: Limiter;
-}
+export type { Limiters } from './limits/limiters';
 
 export interface ServerContext {
   readonly database: Database;
@@ -45,11 +41,12 @@ export async function createContext(opts: ContextOptions): Promise<ServerContext
   const { database, config } = opts;
   const clock = opts.clock ?? systemClock;
   const secret = config.jwtSecret ?? (await storedSecret(database));
+  const log = opts.log ?? createLogger();
   return {
     database,
     config,
     clock,
-    log: opts.log ?? createLogger(),
+    log,
     tokens: {
       key: new TextEncoder().encode(secret),
       issuer: config.jwtIssuer,
@@ -58,11 +55,7 @@ export async function createContext(opts: ContextOptions): Promise<ServerContext
       verified: new VerifiedTokens(),
     },
     hlc: new ServerHlc(clock),
-    limits: {
-      sync: memoryLimiter(config.syncRequestsPerMinute, 60),
-      loginAccount: memoryLimiter(config.loginFailuresPerAccount, config.loginWindowSeconds),
-      loginAddress: memoryLimiter(config.loginFailuresPerAddress, config.loginWindowSeconds),
-    },
+    limits: createLimiters(limitStoreFor(database, config, log), config, clock),
     guessHints: new GuessHints(),
     recentRecords: new RecentRecords(config.knownRecords),
   };

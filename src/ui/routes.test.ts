@@ -14,6 +14,8 @@ describe('hash routes', () => {
     { name: 'edit-response', responseId: id },
     { name: 'queue' },
     { name: 'conflicts' },
+    { name: 'admin' },
+    { name: 'reference' },
   ];
 
   it.each(routes)('formats and parses $name back to the same route', (route) => {

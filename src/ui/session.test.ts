@@ -66,6 +66,20 @@ describe('signing in', () => {
     expect(await login('ana@demo.fieldsync', 'pw', answer(200, session))).toEqual(session);
   });
 
+  it('keeps the device token the server gave, past sign-out, and sends it on the next login to that account only', async () => {
+    const storage = new MemoryStorage();
+    const sent: Array<string | null> = [];
+    const server = (async (_: RequestInfo | URL, init?: RequestInit) => {
+      sent.push(new Headers(init?.headers).get('x-fieldsync-device-token'));
+      return new Response(JSON.stringify({ ...session, deviceToken: 'dev-token-1' }), { status: 200 });
+    }) as typeof fetch;
+    await login('ana@demo.fieldsync', 'pw', server, storage);
+    clearSession(storage);
+    await login(' Ana@Demo.Fieldsync', 'pw', server, storage);
+    await login('ben@demo.fieldsync', 'pw', server, storage);
+    expect(sent).toEqual([null, 'dev-token-1', null]);
+  });
+
   it('says "offline" when the request cannot be made, or a gateway answers for the server', async () => {
     const down = (async () => {
       throw new TypeError('Failed to fetch');

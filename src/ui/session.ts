@@ -2,8 +2,9 @@
 // in localStorage so a reload (even offline) reopens the app as the same user. The token may
 // expire while the device is offline: the user keeps working on local data, and signs in again
 // when the server says 401 (sync pauses meanwhile; nothing local is lost).
-import { type LoginResponse, LoginResponseSchema } from '@/protocol/auth';
+import { DEVICE_TOKEN_HEADER, type LoginResponse, LoginResponseSchema } from '@/protocol/auth';
 import { ErrorBodySchema } from '@/protocol/errors';
+import { deviceTokenFor, keepDeviceToken } from './device-token';
 
 export type Session = LoginResponse;
 
@@ -47,12 +48,14 @@ export async function login(
   email: string,
   password: string,
   fetchFn: typeof fetch = (input, init) => globalThis.fetch(input, init),
+  storage: Storage | undefined = globalThis.localStorage,
 ): Promise<Session> {
   let res: Response;
+  const deviceToken = deviceTokenFor(email, storage);
   try {
     res = await fetchFn('/api/v1/auth/login', {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', ...(deviceToken ? { [DEVICE_TOKEN_HEADER]: deviceToken } : {}) },
       body: JSON.stringify({ email, password }),
     });
   } catch {
@@ -61,7 +64,10 @@ export async function login(
   const body: unknown = await res.json().catch(() => null);
   if (res.ok) {
     const parsed = LoginResponseSchema.safeParse(body);
-    if (parsed.success) return parsed.data;
+    if (parsed.success) {
+      if (parsed.data.deviceToken) keepDeviceToken(email, parsed.data.deviceToken, storage);
+      return parsed.data;
+    }
     throw new LoginError({ kind: 'server', message: 'The server sent an unexpected answer.' });
   }
   const error = ErrorBodySchema.safeParse(body);

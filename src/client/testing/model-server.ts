@@ -1,4 +1,4 @@
-// A small in-memory model of the sync server (PROTOCOL.md), for engine unit tests: push with
+// A small in-memory model of the sync server (docs/protocol.md), for engine unit tests: push with
 // idempotent change ids and last-write-wins, pull with a cursor, health, and faults the test
 // queues (drop the request, drop the response after applying, answer an HTTP error).
 // The integration suite uses the real server instead.

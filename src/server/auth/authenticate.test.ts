@@ -93,6 +93,13 @@ describe.each(testDatabases())('bearer tokens on $name', (factory) => {
     await expectUnauthenticated(`Bearer ${ghost.token}`);
   });
 
+  it('refuses a validly signed token whose subject is not a UUID (36 dashes) with 401, not 500', async () => {
+    for (const id of ['-'.repeat(36), 'g193a000-0000-7000-8000-0000000000ff', '0193a0000-000-7000-8000-0000000000ff']) {
+      const odd = await signToken(server.ctx.tokens, { id, role: 'admin' }, server.clock.now());
+      await expectUnauthenticated(`Bearer ${odd.token}`);
+    }
+  });
+
   it('refuses an expired token (the clock moved past exp)', async () => {
     const local = await createTestServer(database, { tokenTtlSeconds: 60 });
     const token = await local.token('admin@demo.fieldsync');

@@ -17,6 +17,7 @@ export interface Caller {
 }
 
 const BEARER = /^Bearer ([A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*)$/;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export async function authenticate(ctx: ServerContext, request: Request): Promise<Caller> {
   return loadCaller(ctx, await verifyBearer(ctx, request));
@@ -34,7 +35,8 @@ export async function verifyBearer(ctx: ServerContext, request: Request): Promis
     if (e instanceof InvalidTokenError) throw unauthenticated('the token is invalid or expired');
     throw e;
   }
-  if (!/^[0-9a-f-]{36}$/i.test(userId)) throw unauthenticated('the token is invalid or expired');
+  // A real UUID only: the query casts it, and a signed `sub` of 36 dashes must be 401, not 500.
+  if (!UUID.test(userId)) throw unauthenticated('the token is invalid or expired');
   return userId;
 }
 
@@ -52,13 +54,13 @@ export interface CallerRow {
   entity_ids: string[] | null;
 }
 
-/** The user and the entities they may see, as one row (none for an unknown user id). */
+/** The user and the entities they may see, as one row (none for an unknown or deactivated user). */
 export function callerQuery(userId: string): SQL {
   return sql`select u.id, u.email, u.name, u.role,
           case when u.role = 'admin' then (select array_agg(e.id order by e.id) from entities e)
                else (select array_agg(a.entity_id order by a.entity_id) from assignments a where a.user_id = u.id)
           end as entity_ids
-        from users u where u.id = ${userId}`;
+        from users u where u.id = ${userId} and u.deactivated_at is null`;
 }
 
 /** The caller of a loaded row; 401 when there was none. */

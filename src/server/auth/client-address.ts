@@ -1,26 +1,23 @@
-// The client address that login failures are counted against.
+// The client address that endpoints without a login, and login attempts, are counted against.
 //
-// Handlers get a Web Request with no socket (as Next.js 16 route handlers do: `request.ip` was
-// removed in Next 15). The server fills `x-forwarded-for` with the socket's address, but only
-// when the request did not bring one (node/node-request.ts, as `next start` did in base-server.js:
-// `headers['x-forwarded-for'] ??= socket.remoteAddress`), so the header is the only source there
-// is, and a client talking straight to the server can write it. Hence:
-// - trustProxy (FIELDSYNC_TRUST_PROXY=1, behind a proxy you run that SETS the header from the
-//   connection, e.g. nginx `proxy_set_header X-Forwarded-For $remote_addr`): the first hop.
-// - otherwise: the LAST hop, which is what the server wrote from the socket, or what the nearest
-//   proxy appended. A client can still forge it when it talks to the server directly; that only
-//   moves it to another per-address bucket, never around the per-account limit. `x-real-ip` is
-//   never read: the server does not set it, so it is always the client's own claim.
-// Anything that is not an IP address counts as 'unknown' (one shared bucket).
+// Handlers get a Web Request with no socket (as Next.js 16 route handlers do), so the address
+// travels in `x-forwarded-for`: the server ALWAYS appends the socket's address as the last hop
+// (node/node-request.ts), whatever the client wrote before it. Hence, with `trustProxy` the
+// number of proxies you run in front of the server (FIELDSYNC_TRUST_PROXY):
+// - 0: the last hop, the socket's address, which a client cannot forge;
+// - N: the hop N places before the last: what the outermost of your proxies saw. Hops before it
+//   are the client's own claims and are never read. This holds only when clients cannot reach
+//   the server except through those proxies (docs/operations-limits.md).
+// `x-real-ip` is never read. Anything that is not an IP address counts as 'unknown'.
 import { isIP } from 'node:net';
 
-export function clientAddress(request: Request, trustProxy: boolean): string {
+export function clientAddress(request: Request, trustProxy: number): string {
   const hops = (request.headers.get('x-forwarded-for') ?? '')
     .split(',')
     .map((h) => h.trim())
     .filter((h) => h !== '');
-  const hop = trustProxy ? hops[0] : hops[hops.length - 1];
-  return normalize(hop);
+  // Fewer hops than proxies: the request did not come through all of them; the farthest there is.
+  return normalize(hops[Math.max(0, hops.length - 1 - trustProxy)]);
 }
 
 function normalize(raw: string | undefined): string {

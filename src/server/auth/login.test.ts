@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LoginResponseSchema } from '@/protocol/auth';
+import { DEVICE_TOKEN_HEADER, LoginResponseSchema } from '@/protocol/auth';
 import { ErrorBodySchema } from '@/protocol/errors';
 import { MAX_SMALL_BODY_BYTES } from '@/protocol/limits';
 import type { Database } from '../db/database';
@@ -160,8 +160,76 @@ describe.each(testDatabases())('login rate limits on $name', (factory) => {
     const server = await createTestServer(database, { loginFailuresPerAccount: 1, loginFailuresPerAddress: 1000, loginWindowSeconds: 1 });
     expect((await attempt(server, 'ana@demo.fieldsync', 'wrong')).status).toBe(401);
     expect((await attempt(server, 'ana@demo.fieldsync', DEMO_PASSWORD)).status).toBe(429);
-    // rate-limiter-flexible keeps its own wall-clock timers.
-    await new Promise((r) => setTimeout(r, 1_100));
+    server.clock.advance(1_000);
     expect((await attempt(server, 'ana@demo.fieldsync', DEMO_PASSWORD)).status).toBe(200);
+  });
+
+  it('checks no more guesses than the budget holds when 200 arrive at once, the right password as the 200th included', async () => {
+    const server = await createTestServer(database, { loginFailuresPerAccount: 10, loginFailuresPerAddress: 1000 });
+    const guesses = Array.from({ length: 200 }, (_, i) => attempt(server, 'ben@demo.fieldsync', i === 199 ? DEMO_PASSWORD : `guess-${i}`));
+    const statuses = await Promise.all(guesses.map(async (r) => (await r).status));
+    // At most the budget's 10 are checked; the rest are refused before their check (429, or 503
+    // from the bound on requests in flight), the right password among them.
+    expect(statuses.filter((s) => s === 401).length).toBeLessThanOrEqual(10);
+    expect(statuses.filter((s) => s !== 401).every((s) => s === 429 || s === 503)).toBe(true);
+    expect([429, 503]).toContain(statuses[199]);
+  });
+
+  it('gives a device token that lets its device in while strangers have locked the account out', async () => {
+    const server = await createTestServer(database, { loginFailuresPerAccount: 3, loginFailuresPerAddress: 1000 });
+    const first = LoginResponseSchema.parse(await (await attempt(server, 'cora@demo.fieldsync', DEMO_PASSWORD)).json());
+    expect(first.deviceToken).toEqual(expect.any(String));
+    for (let i = 0; i < 5; i++) await attempt(server, 'cora@demo.fieldsync', 'attacker-guess', '198.51.100.66');
+    expect((await attempt(server, 'cora@demo.fieldsync', DEMO_PASSWORD)).status).toBe(429);
+    const known = (password: string) =>
+      server.api.login(loginRequest({ email: 'cora@demo.fieldsync', password }, { [DEVICE_TOKEN_HEADER]: first.deviceToken! }));
+    // Her own typo counts against her device only; the right password gets in, and keeps the token.
+    expect((await known('typo')).status).toBe(401);
+    const again = await known(DEMO_PASSWORD);
+    expect(again.status).toBe(200);
+    expect(LoginResponseSchema.parse(await again.json()).deviceToken).toBe(first.deviceToken);
+  });
+
+  it('limits failures from a known device on its own budget', async () => {
+    const server = await createTestServer(database, { loginFailuresPerAccount: 1000, loginFailuresPerAddress: 1000, loginFailuresPerDevice: 2 });
+    const { deviceToken } = LoginResponseSchema.parse(await (await attempt(server, 'ana@demo.fieldsync', DEMO_PASSWORD)).json());
+    const known = (password: string) =>
+      server.api.login(loginRequest({ email: 'ana@demo.fieldsync', password }, { [DEVICE_TOKEN_HEADER]: deviceToken! }));
+    expect((await known('typo')).status).toBe(401);
+    expect((await known('typo')).status).toBe(401);
+    expect((await known(DEMO_PASSWORD)).status).toBe(429);
+    // Without it, the account's budget still has room.
+    expect((await attempt(server, 'ana@demo.fieldsync', DEMO_PASSWORD)).status).toBe(200);
+  });
+
+  it.each([
+    ['a forged device token', () => 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ4In0.forged'],
+    ['an access token', (t: { token: string }) => t.token],
+    ['the device token of another account', (_: unknown, other: { deviceToken?: string | undefined }) => other.deviceToken!],
+  ])('counts an attempt with %s against the account, as a stranger', async (_, pick) => {
+    const server = await createTestServer(database, { loginFailuresPerAccount: 1, loginFailuresPerAddress: 1000 });
+    const mine = LoginResponseSchema.parse(await (await attempt(server, 'ben@demo.fieldsync', DEMO_PASSWORD)).json());
+    const other = LoginResponseSchema.parse(await (await attempt(server, 'ana@demo.fieldsync', DEMO_PASSWORD)).json());
+    const header = { [DEVICE_TOKEN_HEADER]: pick(mine, other) };
+    expect((await server.api.login(loginRequest({ email: 'ben@demo.fieldsync', password: 'x' }, header))).status).toBe(401);
+    expect((await server.api.login(loginRequest({ email: 'ben@demo.fieldsync', password: DEMO_PASSWORD }, header))).status).toBe(429);
+  });
+
+  it('answers 503 with Retry-After when the password-check queue is full, and does not count that attempt', async () => {
+    const server = await createTestServer(database, { loginFailuresPerAccount: 2, loginFailuresPerAddress: 1000, loginHashConcurrency: 1, loginHashQueue: 0 });
+    const [a, b] = await Promise.all([attempt(server, 'ana@demo.fieldsync', 'wrong'), attempt(server, 'ana@demo.fieldsync', 'wrong')]);
+    expect([a.status, b.status].sort()).toEqual([401, 503]);
+    const busy = a.status === 503 ? a : b;
+    expect(await errorOf(busy.clone())).toMatchObject({ code: 'UNAVAILABLE' });
+    expect(busy.headers.get('retry-after')).toBe('1');
+    // One failure counted of two: the right password still gets in.
+    expect((await attempt(server, 'ana@demo.fieldsync', DEMO_PASSWORD)).status).toBe(200);
+  });
+
+  it('limits logins per client address before reading the user', async () => {
+    const server = await createTestServer(database, { addressRequestsPerWindow: 3, addressBurst: 3 });
+    for (let i = 0; i < 3; i++) expect((await attempt(server, 'ana@demo.fieldsync', DEMO_PASSWORD, '192.0.2.9')).status).toBe(200);
+    expect((await attempt(server, 'ana@demo.fieldsync', DEMO_PASSWORD, '192.0.2.9')).status).toBe(429);
+    expect((await attempt(server, 'ana@demo.fieldsync', DEMO_PASSWORD, '192.0.2.10')).status).toBe(200);
   });
 });

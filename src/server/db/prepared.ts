@@ -1,19 +1,18 @@
 // Hot statements as named prepared statements. An unnamed statement is parsed, analysed and
 // planned on every call; a named one once per connection, and after a few runs PostgreSQL may
-// keep a generic plan. For the push's statements (3 KB of SQL with up to six CTEs) that was
-// ~0.7 of ~4.1 ms per statement, measured by replaying the bench's statements (session 10 note).
+// keep a generic plan. For the push's statements (3 KB of SQL with up to six CTEs) planning is a
+// sizeable share of each statement.
 // But a generic plan is kept until a table it reads is analysed again. One made while a table
 // held a few rows scans it whole, and autovacuum analyses again only once the table has grown by
-// a tenth, at its next wake-up (a minute): on a new database the push got slower with every
-// batch, its check of change ids scanning the growing idempotency log (21 ms at 40,000 rows,
-// `npm run bench -- --only push`, session 11). So a text's name changes each time its uses
-// double, from 16 on: PostgreSQL plans it afresh for data that has grown since.
+// a tenth, at its next wake-up: on a new database the push would get slower with every batch,
+// its check of change ids scanning the growing idempotency log. So a text's name changes each
+// time its uses double, from 16 on: PostgreSQL plans it afresh for data that has grown since.
 // Drizzle's `execute` takes no name, so this does what it does with one: the dialect builds the
 // query and the session prepares it under the name (node-postgres passes it to pg; PGlite
 // ignores it). A name left behind by a newer generation is deallocated on its connection the
-// next time the pool hands that connection out (dropStaleStatements): each holds ~200 KB of
-// PostgreSQL's memory for the push's statements (pg_log_backend_memory_contexts: CachedPlan
-// 138 KB, CachedPlanSource 64 KB), and up to 20 generations per text would pile up.
+// next time the pool hands that connection out (dropStaleStatements): each holds some hundreds
+// of KB of PostgreSQL's memory for the push's statements, and up to 20 generations per text
+// would pile up.
 import { createHash } from 'node:crypto';
 import type { SQL } from 'drizzle-orm';
 import type pg from 'pg';

@@ -36,6 +36,8 @@ export const users = pgTable(
     role: text('role', { enum: ['field_worker', 'coordinator', 'admin'] }).notNull(),
     passwordHash: text('password_hash').notNull(),
     createdAt: createdAt(),
+    /** Set when an admin deactivates the user: their tokens and their password stop working. */
+    deactivatedAt: timestamp('deactivated_at', { withTimezone: true, mode: 'date' }),
   },
   (t) => [check('users_role_check', sql`${t.role} in ('field_worker', 'coordinator', 'admin')`)],
 );
@@ -61,6 +63,21 @@ export const assignments = pgTable(
     createdAt: createdAt(),
   },
   (t) => [primaryKey({ columns: [t.userId, t.entityId] }), index('assignments_entity_idx').on(t.entityId)],
+);
+
+/**
+ * Every assignment removed, by the transaction that removed it (written by a trigger on
+ * assignments): a pull whose cursor knows the old set only by hash lists these, not every entity.
+ * No foreign keys: a row outlives the user or entity it names.
+ */
+export const assignmentRemovals = pgTable(
+  'assignment_removals',
+  {
+    userId: uuid('user_id').notNull(),
+    entityId: uuid('entity_id').notNull(),
+    txid: xid8('txid').notNull().default(sql`pg_current_xact_id()`),
+  },
+  (t) => [index('assignment_removals_user_idx').on(t.userId, t.txid)],
 );
 
 export const records = pgTable(
@@ -147,4 +164,14 @@ export const syncActivity = pgTable('sync_activity', {
 export const settings = pgTable('settings', {
   key: text('key').primaryKey(),
   value: text('value').notNull(),
+});
+
+/**
+ * Rate-limit state when the server runs on PostgreSQL (server/limits/postgres-store.ts): per key,
+ * the GCRA's theoretical arrival time in microseconds since the epoch. Rows whose time has passed
+ * hold nothing and are deleted now and then.
+ */
+export const rateLimits = pgTable('rate_limits', {
+  key: text('key').primaryKey(),
+  tat: bigint('tat', { mode: 'number' }).notNull(),
 });

@@ -99,3 +99,35 @@ describe('parseWith', () => {
     expect(() => parseWith(schema, {}, 'BAD_REQUEST')).toThrow(expect.objectContaining({ code: 'BAD_REQUEST' }));
   });
 });
+
+describe('readJson bounds what parsing builds', () => {
+  it('refuses with 413 a body holding more JSON values than allowed, before parsing it', async () => {
+    const body = `[${'[],'.repeat(99)}[]]`;
+    expect(await readJson(post(body), 10_000, 201)).toHaveLength(100);
+    expect(await failure(readJson(post(body), 10_000, 200))).toEqual([413, 'PAYLOAD_TOO_LARGE']);
+  });
+
+  it('refuses by default a gzip body of empty arrays inflating to just under 2 MiB', async () => {
+    const limit = 2 * 1024 * 1024;
+    const bomb = zlib.gzipSync(`[${'[],'.repeat(699_000)}[]]`);
+    expect(bomb.byteLength).toBeLessThan(10_000);
+    const request = post(bomb as BodyInit, { 'content-type': 'application/json', 'content-encoding': 'gzip' });
+    expect(await failure(readJson(request, limit))).toEqual([413, 'PAYLOAD_TOO_LARGE']);
+  });
+
+  it('lets through a full batch of realistic form data at the default', async () => {
+    const change = (i: number) => ({
+      changeId: `0193a000-0000-7000-8000-${String(i).padStart(12, '0')}`,
+      action: 'upsert',
+      data: Object.fromEntries(Array.from({ length: 200 }, (_, k) => [`q${k}`, k % 3 === 0 ? [k, k + 1, 'x'] : k % 3 === 1 ? true : 'an answer'])),
+    });
+    const body = JSON.stringify({ changes: Array.from({ length: 100 }, (_, i) => change(i)) });
+    expect(body.length).toBeLessThan(2 * 1024 * 1024);
+    expect(await readJson(post(body), 2 * 1024 * 1024)).toMatchObject({ changes: expect.any(Array) });
+  });
+
+  it('refuses a body that is not valid UTF-8 with 400 instead of replacing what it cannot decode', async () => {
+    const bytes = new Uint8Array([0x22, 0x61, 0xc3, 0x28, 0x22]);
+    expect(await failure(readJson(post(bytes as BodyInit), 100))).toEqual([400, 'BAD_REQUEST']);
+  });
+});

@@ -3,28 +3,53 @@
 // (Content-Encoding), as the device engine sends pushes: a batch of JSON shrinks several times,
 // which on a weak mobile connection is most of the time it takes. The limit holds for the body
 // both as sent and as decoded, so a small body that inflates past it (a zip bomb) is 413 too.
+// What JSON.parse may build is bounded as well (json-value-count.ts): a body with more values
+// than `maxValues` is 413 before it is parsed, so no request holds more than a few MB of heap.
+// An encoded body's decoded size is reserved in the instance's body memory (admit.ts) before it
+// becomes text: 503 when the instance cannot take it now.
+// Text must be valid UTF-8: a stored string is never a silent replacement of what was sent.
 import zlib from 'node:zlib';
 import type { z } from 'zod';
 import { ApiError, badRequest, payloadTooLarge } from './api-error';
+import { holdDecoded } from './admit';
+import { withinJsonValues } from './json-value-count';
 
 /** Content codings a request body may come in (besides none), as Accept-Encoding lists them. */
 export const REQUEST_CODINGS = 'gzip, deflate';
 
-export async function readJson(request: Request, limit: number): Promise<unknown> {
+/**
+ * The values (and keys) a body of `limit` bytes may hold: one per 10 bytes. Valid JSON needs at
+ * least 1.5 bytes per value (`[],`), and realistic records (form answers, ids, text) far more than
+ * 10, so a body of sensible data never comes near it; at 2 MiB it is ~200k values, more than one
+ * record of MAX_RECORD_DATA_BYTES can hold, so a batch split down to one change always passes.
+ */
+export function maxValuesFor(limit: number): number {
+  return Math.max(16, Math.floor(limit / 10));
+}
+
+export async function readJson(request: Request, limit: number, maxValues = maxValuesFor(limit)): Promise<unknown> {
   const declared = request.headers.get('content-length');
   if (declared !== null && Number(declared) > limit) throw payloadTooLarge(limit);
   const type = request.headers.get('content-type') ?? '';
   if (type && !/^application\/(.+\+)?json\b/i.test(type))
     throw new ApiError(415, 'UNSUPPORTED_MEDIA_TYPE', 'send the body as application/json');
   const decode = decoder(request.headers.get('content-encoding'));
-  const text = await readText(request, limit, decode);
+  const text = await readText(request, limit, decode && ((body, max) => {
+    const decoded = decode(body, max);
+    holdDecoded(request, decoded.byteLength);
+    return decoded;
+  }));
   if (text.trim() === '') throw badRequest('the request body is empty');
+  if (!withinJsonValues(text, maxValues))
+    throw new ApiError(413, 'PAYLOAD_TOO_LARGE', `request body with too many JSON values (over ${maxValues})`, { limit, maxValues });
   try {
     return JSON.parse(text);
   } catch {
     throw badRequest('the request body is not valid JSON');
   }
 }
+
+const UTF8 = new TextDecoder('utf-8', { fatal: true });
 
 type Decode = ((body: Uint8Array, limit: number) => Uint8Array) | null;
 
@@ -68,7 +93,11 @@ async function readText(request: Request, limit: number, decode: Decode = null):
     chunks.push(value);
   }
   const body = decode === null ? concat(chunks, size) : decode(concat(chunks, size), limit);
-  return new TextDecoder('utf-8', { fatal: false }).decode(body);
+  try {
+    return UTF8.decode(body);
+  } catch {
+    throw badRequest('the request body is not valid UTF-8');
+  }
 }
 
 function concat(chunks: Uint8Array[], size: number): Uint8Array {

@@ -48,7 +48,7 @@ describe.each(testDatabases())('the Node http server on $name', (factory) => {
     const res = await send(`${url}/api/v1/health`);
     expect(res.status).toBe(200);
     expect(res.headers['content-type']).toBe('application/json; charset=utf-8');
-    expect(JSON.parse(res.body.toString())).toEqual({ status: 'ok', db: 'ok' });
+    expect(JSON.parse(res.body.toString())).toMatchObject({ status: 'ok', db: 'ok' });
   });
 
   it('passes request bodies and headers through: login, then an authenticated pull, gzipped', async () => {
@@ -90,12 +90,39 @@ describe.each(testDatabases())('the Node http server on $name', (factory) => {
       ['GET', '/api/'],
       ['POST', '/api/v1/health/'],
       ['GET', '/api//v1/health'],
-      ['GET', '/api/v1/%68ealth'],
-      ['TRACE', '/api/v1/health'],
     ] as const) {
       const res = await send(`${url}${path}`, { method });
       expect(res.body.toString(), `${method} ${path}`).toBe(`next: ${method} ${path}`);
     }
+  });
+
+  it('answers every API response with the security headers, Next.js answers with none of them', async () => {
+    for (const [method, path] of [
+      ['GET', '/api/v1/health'],
+      ['GET', '/api/v1/nope'],
+      ['OPTIONS', '/api/v1/health'],
+      ['GET', '/api/v1/%'],
+    ] as const) {
+      const res = await send(`${url}${path}`, { method });
+      expect(res.headers['x-content-type-options'], path).toBe('nosniff');
+      expect(res.headers['x-frame-options'], path).toBe('DENY');
+      expect(res.headers['referrer-policy'], path).toBe('no-referrer');
+      expect(res.headers['content-security-policy'], path).toContain("frame-ancestors 'none'");
+    }
+    expect((await send(`${url}/`)).headers['x-frame-options']).toBeUndefined();
+  });
+
+  it('answers a malformed percent-escape 400 and TRACE 405 in the JSON error body, never a plain 500', async () => {
+    for (const path of ['/api/v1/%', '/api/v1/%zz', '/api/%E0%A4%A/x']) {
+      const res = await send(`${url}${path}`);
+      expect([res.status, errorCode(res)], path).toEqual([400, 'BAD_REQUEST']);
+    }
+    for (const method of ['TRACE', 'PROPFIND']) {
+      const res = await send(`${url}/api/v1/health`, { method });
+      expect([res.status, errorCode(res), res.headers.allow], method).toEqual([405, 'METHOD_NOT_ALLOWED', 'DELETE, GET, HEAD, OPTIONS, PATCH, POST, PUT']);
+    }
+    const decoded = await send(`${url}/api/v1/%68ealth`);
+    expect(decoded.status).toBe(200);
   });
 
   it('answers the JSON 500 when a handler throws, and goes on serving', async () => {
@@ -108,5 +135,17 @@ describe.each(testDatabases())('the Node http server on $name', (factory) => {
     const res = await send(`${url}/next-fails`);
     expect([res.status, res.body.toString()]).toEqual([500, 'Internal Server Error']);
     expect((await send(`${url}/`)).status).toBe(200);
+  });
+});
+
+describe('the Node http server timeouts', () => {
+  it('sets the headers, request and keep-alive timeouts it is given', () => {
+    const server = createHttpServer({
+      api: () => async () => new Response(null),
+      next: fakeNext,
+      log: createLogger('silent'),
+      timeouts: { headersTimeoutMs: 11_000, requestTimeoutMs: 99_000, keepAliveTimeoutMs: 65_000 },
+    });
+    expect([server.headersTimeout, server.requestTimeout, server.keepAliveTimeout]).toEqual([11_000, 99_000, 65_000]);
   });
 });

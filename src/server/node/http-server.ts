@@ -6,12 +6,21 @@
 // to a request before its route handler (middleware, next.config headers, redirects, rewrites;
 // the app has none) does not happen to the requests answered here.
 //
+// Every API answer carries the API's security headers (http/security-headers.ts), and a path
+// under /api/ with a malformed percent-escape is 400 JSON. Timeouts are explicit (config.ts):
+// a client gets `headersTimeoutMs` to send its headers and `requestTimeoutMs` for the whole
+// request; an idle kept-alive connection is closed after `keepAliveTimeoutMs`, longer than a
+// load balancer's usual 60 s, so that the balancer never reuses a connection being closed.
+//
 // Nothing a request does may take the process down: a handler that throws (or a body that fails
 // before anything was sent) answers the protocol's JSON 500 (toErrorResponse); anything else
 // answers a plain 500 as `next start` did, or ends the connection when the answer is half sent.
 import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http';
 import type { ApiName } from '../api';
+import { ApiError, badRequest } from '../http/api-error';
 import { type Handler, toErrorResponse } from '../http/handler';
+import { errorResponse } from '../http/respond';
+import { API_SECURITY_HEADERS } from '../http/security-headers';
 import type { Logger } from '../log';
 import { ALLOW, matchApiRoute } from './api-routes';
 import { toWebRequest } from './node-request';
@@ -23,6 +32,13 @@ export interface HttpServerOptions {
   /** Answers every request the API does not (in production Next.js's request handler). */
   next: (req: IncomingMessage, res: ServerResponse) => Promise<void>;
   log: Logger;
+  timeouts?: ServerTimeouts;
+}
+
+export interface ServerTimeouts {
+  readonly headersTimeoutMs: number;
+  readonly requestTimeoutMs: number;
+  readonly keepAliveTimeoutMs: number;
 }
 
 export function createHttpServer(opts: HttpServerOptions): Server {
@@ -34,7 +50,7 @@ export function createHttpServer(opts: HttpServerOptions): Server {
   };
 
   async function serveApi(req: IncomingMessage, res: ServerResponse, name: ApiName, head: boolean): Promise<void> {
-    const request = await toWebRequest(req, res);
+    const request = toWebRequest(req, res);
     const acceptEncoding = request.headers.get('accept-encoding') ?? undefined;
     const write = (response: Response) => writeWebResponse(res, response, { head, acceptEncoding });
     let response: Response;
@@ -55,8 +71,15 @@ export function createHttpServer(opts: HttpServerOptions): Server {
     const url = req.url ?? '/';
     const match = url.startsWith('/api/') ? matchApiRoute(req.method, pathOf(url)) : null;
     try {
-      if (match === null) await opts.next(req, res);
-      else if (match.kind === 'options') {
+      if (match === null) return await opts.next(req, res);
+      for (const name in API_SECURITY_HEADERS) res.setHeader(name, API_SECURITY_HEADERS[name]!);
+      if (match.kind === 'malformed' || match.kind === 'unsupported-method') {
+        const error =
+          match.kind === 'malformed'
+            ? badRequest('the path has a malformed percent-escape')
+            : new ApiError(405, 'METHOD_NOT_ALLOWED', `the API does not accept ${req.method}`, undefined, { Allow: ALLOW });
+        await writeWebResponse(res, errorResponse(error), { head: req.method === 'HEAD', acceptEncoding: undefined });
+      } else if (match.kind === 'options') {
         res.writeHead(204, { allow: ALLOW });
         res.end();
       } else await serveApi(req, res, match.name, match.head);
@@ -70,7 +93,13 @@ export function createHttpServer(opts: HttpServerOptions): Server {
     }
   }
 
-  return createServer((req, res) => void serve(req, res));
+  const server = createServer((req, res) => void serve(req, res));
+  if (opts.timeouts) {
+    server.headersTimeout = opts.timeouts.headersTimeoutMs;
+    server.requestTimeout = opts.timeouts.requestTimeoutMs;
+    server.keepAliveTimeout = opts.timeouts.keepAliveTimeoutMs;
+  }
+  return server;
 }
 
 function pathOf(url = '/'): string {

@@ -3,6 +3,7 @@
 // by Node's http server (http-server.ts), pages, assets and the service worker by Next.js as a
 // custom server, sharing one API instance (runtime.ts). Options: server-options.ts.
 import './production-env';
+import { configFromEnv } from '../config';
 import { createLogger } from '../log';
 import { route } from '../runtime';
 import { exitOnSignals } from './graceful-shutdown';
@@ -24,7 +25,7 @@ const { default: next } = await import('next');
 const app = next({ dev: false, dir: process.cwd(), ...(hostname ? { hostname } : {}), port });
 await app.prepare();
 
-const server = createHttpServer({ api: route, next: app.getRequestHandler(), log: createLogger() });
+const server = createHttpServer({ api: route, next: app.getRequestHandler(), log: createLogger(), timeouts: configFromEnv() });
 server.on('error', (e) => {
   console.error(`fieldsync: the server failed: ${e.message}`);
   process.exit(1);

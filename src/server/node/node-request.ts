@@ -1,39 +1,27 @@
 // A Node request as the Web `Request` the API handlers take.
 // - URL: absolute, on the Host header when it is a plain `host[:port]`, else on 127.0.0.1, so
 //   that a Host header cannot change the path or query a handler reads.
-// - Headers: all of them, repeated ones too. `x-forwarded-for` gets the socket's address when
-//   the client sent none, as `next start` did (auth/client-address.ts relies on it).
+// - Headers: all of them, repeated ones too, and the socket's address appended to
+//   `x-forwarded-for` as its last hop, whatever the client sent (auth/client-address.ts).
 // - Body: when the request has one (not GET or HEAD, and a content-length or transfer-encoding
-//   header): read whole first when it declares at most 512 KiB, else streamed from the socket
-//   with back-pressure. What a handler leaves unread (a 413, a 401 before the body) is discarded
-//   once the response is done, so the answer goes out and the kept-alive connection serves the
-//   next request.
+//   header): lazy. Nothing is read from the socket until the handler reads the body, so a
+//   handler that refuses first (401 before the body, 413 on the declared length) never holds
+//   a byte of it, however many clients stall mid-body. Once read, a body that declares at most
+//   512 KiB comes whole in one chunk (cheaper than a stream fed piece by piece); others stream
+//   with back-pressure. What a handler leaves unread is discarded once the response is done, so
+//   the answer goes out and the kept-alive connection serves the next request.
 // - Signal: aborts when the client goes away before its response is finished.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 
 const PLAIN_HOST = /^(?:[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.?|\[[0-9A-Fa-f:.]+\])(?::(\d{1,5}))?$/;
-const BODY_HIGH_WATER_MARK = 64 * 1024;
-// Bodies up to this size (a typical push of 100 changes is ~70 KB) are read whole before the
-// handler runs: one buffer is cheaper to read than a Web stream fed chunk by chunk. Larger or
-// undeclared ones are streamed, so a 413 can still refuse them before they are read.
-const PREBUFFER_LIMIT = 512 * 1024;
+// Bodies up to this size (a typical push of 100 changes is ~70 KB) are handed over whole: one
+// buffer is cheaper to read than a Web stream fed chunk by chunk.
+const WHOLE_BODY_LIMIT = 512 * 1024;
 
-/** The whole body, for a request that declared a small content-length. */
-function readAll(req: IncomingMessage): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.once('end', () => resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks)));
-    // Also how a client gone before the end of its body shows ('aborted'): no 'end' will come.
-    req.once('error', reject);
-  });
-}
-
-export async function toWebRequest(req: IncomingMessage, res: ServerResponse): Promise<Request> {
+export function toWebRequest(req: IncomingMessage, res: ServerResponse): Request {
   const method = req.method ?? 'GET';
   const headers: Array<[string, string]> = [];
   let host: string | undefined;
-  let forwardedFor = false;
   let declaresBody = false;
   let length = Number.NaN;
   const raw = req.rawHeaders;
@@ -44,23 +32,19 @@ export async function toWebRequest(req: IncomingMessage, res: ServerResponse): P
     // By length first: lower-casing every name would cost more than the comparisons.
     const n = name.length;
     if (n === 4 && name.toLowerCase() === 'host') host ??= value;
-    else if (n === 15 && name.toLowerCase() === 'x-forwarded-for') forwardedFor = true;
     else if (n === 14 && name.toLowerCase() === 'content-length') {
       declaresBody = true;
       length = Number(value);
     } else if (n === 17 && name.toLowerCase() === 'transfer-encoding') declaresBody = true;
   }
   const address = req.socket.remoteAddress;
-  if (!forwardedFor && address) headers.push(['x-forwarded-for', address]);
+  if (address) headers.push(['x-forwarded-for', address]);
 
   const controller = new AbortController();
   const init: RequestInit & { duplex?: 'half' } = { method, headers, signal: controller.signal };
   let body: BodyStream | undefined;
-  if (declaresBody && method !== 'GET' && method !== 'HEAD' && length <= PREBUFFER_LIMIT) {
-    const whole = await readAll(req);
-    init.body = new Uint8Array(whole.buffer as ArrayBuffer, whole.byteOffset, whole.byteLength);
-  } else if (declaresBody && method !== 'GET' && method !== 'HEAD') {
-    body = bodyStream(req);
+  if (declaresBody && method !== 'GET' && method !== 'HEAD') {
+    body = lazyBody(req, length <= WHOLE_BODY_LIMIT);
     init.body = body.stream;
     init.duplex = 'half';
   }
@@ -84,10 +68,17 @@ interface BodyStream {
   release(): void;
 }
 
-function bodyStream(req: IncomingMessage): BodyStream {
+/**
+ * The request body as a stream that starts reading the socket at its first read (a stream
+ * with a high-water mark of 0 pulls only when read). `whole`: gathered, then one chunk.
+ */
+function lazyBody(req: IncomingMessage, whole: boolean): BodyStream {
   let open = true;
   let onData: ((chunk: Buffer) => void) | undefined;
+  let ctrl: ReadableStreamDefaultController<Uint8Array> | undefined;
   const release = () => {
+    // A handler still reading (the client went away mid-body) gets an error, not a wait.
+    if (open) ctrl?.error(new Error('the request ended before its body was read'));
     open = false;
     if (onData) req.off('data', onData);
     req.resume();
@@ -95,27 +86,47 @@ function bodyStream(req: IncomingMessage): BodyStream {
   const stream = new ReadableStream<Uint8Array>(
     {
       start(controller) {
-        onData = (chunk) => {
-          if (!open) return;
-          controller.enqueue(chunk);
-          if ((controller.desiredSize ?? 1) <= 0) req.pause();
-        };
+        ctrl = controller;
+      },
+      pull(controller) {
+        if (onData) {
+          req.resume();
+          return;
+        }
+        const parts: Buffer[] = [];
+        onData = whole
+          ? (chunk) => {
+              if (open) parts.push(chunk);
+            }
+          : (chunk) => {
+              if (!open) return;
+              controller.enqueue(chunk);
+              if ((controller.desiredSize ?? 1) <= 0) req.pause();
+            };
         req.on('data', onData);
         req.once('end', () => {
-          if (open) controller.close();
+          if (!open) return;
           open = false;
+          if (whole && parts.length > 0) controller.enqueue(asBytes(parts.length === 1 ? parts[0]! : Buffer.concat(parts)));
+          controller.close();
         });
+        // Also how a client gone before the end of its body shows ('aborted'): no 'end' will come.
         req.once('error', (e) => {
           if (open) controller.error(e);
           open = false;
         });
-      },
-      pull() {
         req.resume();
       },
-      cancel: release,
+      cancel() {
+        open = false;
+        release();
+      },
     },
-    { highWaterMark: BODY_HIGH_WATER_MARK, size: (chunk) => chunk.byteLength },
+    { highWaterMark: 0 },
   );
   return { stream, release };
+}
+
+function asBytes(b: Buffer): Uint8Array {
+  return new Uint8Array(b.buffer as ArrayBuffer, b.byteOffset, b.byteLength);
 }

@@ -1,4 +1,4 @@
-// The demo data of PROTOCOL.md "Demo data": four users and three entities, so a newcomer can
+// The demo data of README "Demo logins": four users and three entities, so a newcomer can
 // log in at once. Idempotent: running it again changes nothing.
 import { eq, sql } from 'drizzle-orm';
 import type { Role } from '@/protocol/auth';

@@ -1,5 +1,5 @@
 // The result of one change as the protocol shows it, and the response that sorts them into
-// successful, conflicts and failed (PROTOCOL.md "Push").
+// successful, conflicts and failed (docs/protocol.md "Push").
 import type { ItemErrorCode } from '@/protocol/errors';
 import type { ChangeResult, PushResponse } from '@/protocol/push';
 
@@ -26,7 +26,7 @@ export function conflictResult({ changeId, recordId }: Ids, version: number, ext
 
 /**
  * A result as the idempotency log keeps it: without the ids, which repeat what the change and
- * the log row already say (a third of a push's log bytes). A replay gets them back from the
+ * the log row already say (a good part of a push's log bytes). A replay gets them back from the
  * change as sent again.
  */
 export type StoredResult = Omit<ChangeResult, keyof ReturnType<typeof idsOf>>;

@@ -5,8 +5,8 @@
 // first next time (guess-hints.ts), so it is rare; the statement stays small to plan.
 // Two guesses are checked by the writes themselves, not looked up first: that the batch's change
 // ids are new (the log insert takes them all) and that the records it creates do not exist (the
-// insert finds them). Each insert looks its ids up anyway; the two lookups before it were
-// 0.2-0.27 ms of the 3.4-3.9 ms a statement of 100 creates takes (alternating runs, 360 each).
+// insert finds them). Each insert looks its ids up anyway, so lookups before it would only add
+// to every statement.
 // The log insert comes first. None taken (a batch sent again): nothing else is written, as
 // above. Some but not all, or a create that finds its record: the counts come out short, the
 // statement aborts as a serialization failure, and the batch runs again under locks

@@ -1,8 +1,8 @@
 // Reads, in one statement, what a batch needs to be decided: the records it names (and the
 // assessments and parents its data refers to) and the idempotency-log entries of its change
 // ids. The records come as rows, their data as JSON text parsed only if the decision reads it
-// (record-state.ts): building the same as one json_agg value, and parsing all of it, cost
-// about twice as much (1.8 against 1.0 ms for 100 records of 0.5 KB).
+// (record-state.ts): building the same as one json_agg value, and parsing all of it, costs
+// about twice as much.
 // loadCallerAndBatch reads them without locks, with the caller (a push's first try);
 // lockAndLoad first takes the batch's record locks and then reads, row-locking the records that
 // exist, so a writer that took no advisory lock cannot change them before the batch commits.

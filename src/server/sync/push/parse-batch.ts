@@ -1,4 +1,4 @@
-// Turns a push body into batch items (PROTOCOL.md "Push"). The envelope is checked as a whole
+// Turns a push body into batch items (docs/protocol.md "Push"). The envelope is checked as a whole
 // (400 BAD_REQUEST: no changes, over 100, a repeated changeId); each change on its own, so a
 // bad change fails alone (VALIDATION) and the others still apply.
 import { type Change, ChangeSchema, PushRequestSchema, type SentChange } from '@/protocol/push';

@@ -9,6 +9,7 @@ import { loadCaller, verifyBearer } from '../../auth/authenticate';
 import type { ServerContext } from '../../context';
 import { readJson } from '../../http/read-json';
 import { json } from '../../http/respond';
+import { chargePush, chargeRequest } from '../../limits/charge';
 import { startEarlyRead } from './early-read';
 import { parseBatch } from './parse-batch';
 import { pushBatch } from './push-service';
@@ -20,10 +21,11 @@ export async function pushHandler(ctx: ServerContext, request: Request): Promise
     await loadCaller(ctx, userId);
     throw e;
   };
-  await ctx.limits.sync.consume(userId).catch(callerFirst);
+  await chargeRequest(ctx, userId).catch(callerFirst);
   const body = await readJson(request, MAX_BATCH_BYTES).catch(callerFirst);
   const early = startEarlyRead(ctx.database.db, ctx.guessHints, userId, body);
   await early?.sent;
   const batch = await Promise.resolve(body).then(parseBatch).catch(callerFirst);
+  await chargePush(ctx, userId, batch.items).catch(callerFirst);
   return json(200, await pushBatch(ctx, userId, batch, DEFAULT_RETRY, early));
 }
