@@ -1,4 +1,4 @@
-// Lint, and the dependency rule of DESIGN.md "The parts":
+// Lint, and the dependency rule of the parts (README "How it works"):
 //   protocol  imports nothing of ours
 //   core      imports protocol only
 //   client    imports protocol and core, never server or app
@@ -12,7 +12,7 @@ const forbid = (...parts) => ({
     {
       patterns: parts.map((p) => ({
         group: [`@/${p}`, `@/${p}/*`, `**/${p}/*`, `../${p}`, `../../${p}`],
-        message: `Dependency rule (DESIGN.md): this part may not import "${p}".`,
+        message: `Dependency rule (README "How it works"): this part may not import "${p}".`,
       })),
     },
   ],

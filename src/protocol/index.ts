@@ -1,4 +1,4 @@
-// The wire contract (PROTOCOL.md) as zod schemas; types are inferred from them.
+// The wire contract (docs/protocol.md) as zod schemas; types are inferred from them.
 export * from './admin';
 export * from './auth';
 export * from './conflicts';

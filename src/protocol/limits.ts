@@ -1,4 +1,4 @@
-// Limits of the wire protocol (PROTOCOL.md). Shared by server checks and client batching.
+// Limits of the wire protocol (docs/protocol.md). Shared by server checks and client batching.
 export const MAX_CHANGES_PER_BATCH = 100;
 export const MAX_BATCH_BYTES = 2 * 1024 * 1024;
 export const MAX_RECORD_DATA_BYTES = 256 * 1024;

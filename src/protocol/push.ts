@@ -1,4 +1,4 @@
-// POST /api/v1/sync/batch: request envelope, one change, one result (PROTOCOL.md "Push").
+// POST /api/v1/sync/batch: request envelope, one change, one result (docs/protocol.md "Push").
 import { z } from 'zod';
 import { ItemErrorCodeSchema } from './errors';
 import { MAX_CHANGES_PER_BATCH } from './limits';

@@ -1,4 +1,4 @@
-// Records as they travel on the wire: assessment, response, media (PROTOCOL.md "Records").
+// Records as they travel on the wire: assessment, response, media (docs/protocol.md "Records").
 import { z } from 'zod';
 import { type RecordDataProblem, checkRecordData } from './json-limits';
 import { MAX_JSON_DEPTH, MAX_RECORD_DATA_BYTES } from './limits';
@@ -12,7 +12,7 @@ export const HLC_PATTERN = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z-[0-9a-f
 /**
  * The stamp's time (its first 24 characters, shaped by HLC_PATTERN) is a real instant written
  * as toISOString writes it: no month 13, no 30 February, no hour 24. In plain arithmetic rather
- * than a Date round trip, which cost half of a change's whole check (and Next.js wraps Date).
+ * than a Date round trip, which is costly on the push path (and Next.js wraps Date).
  */
 export function isRealTime(stamp: string): boolean {
   const year = digits(stamp, 0, 4);

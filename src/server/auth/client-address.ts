@@ -7,7 +7,7 @@
 // - 0: the last hop, the socket's address, which a client cannot forge;
 // - N: the hop N places before the last: what the outermost of your proxies saw. Hops before it
 //   are the client's own claims and are never read. This holds only when clients cannot reach
-//   the server except through those proxies (docs/operations-limits.md).
+//   the server except through those proxies (docs/operations.md, "Limits").
 // `x-real-ip` is never read. Anything that is not an IP address counts as 'unknown'.
 import { isIP } from 'node:net';
 

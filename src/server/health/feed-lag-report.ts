@@ -30,7 +30,7 @@ export function reportFeedLag(ctx: ServerContext, seconds: number): boolean {
     s.lastWarnAt = now;
     ctx.log.warn(
       { feedLagSeconds: seconds, thresholdSeconds: ctx.config.feedLagWarnSeconds },
-      'pull feed held back by an open transaction on the database cluster: writes stay invisible to devices until it ends (docs/operations-feed-lag.md)',
+      'pull feed held back by an open transaction on the database cluster: writes stay invisible to devices until it ends (docs/operations.md, "Feed lag")',
     );
   }
   return degraded;

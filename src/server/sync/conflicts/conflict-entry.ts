@@ -1,7 +1,7 @@
 // A sync_conflicts row as the protocol shows it (ConflictEntrySchema). Both sides are stored
 // as jsonb {data, deleted, hlc, version, userId, deviceId}. When a coordinator restored the
 // loser, the record version that the restore replaced is kept in `replaced`, the same shape;
-// clients that do not know the field ignore it (PROTOCOL.md: servers may add response fields).
+// clients that do not know the field ignore it (docs/protocol.md: servers may add response fields).
 import { sql } from 'drizzle-orm';
 import type { ConflictEntry, ConflictSide, ResolveAction } from '@/protocol/conflicts';
 import type { RecordType } from '@/protocol/records';

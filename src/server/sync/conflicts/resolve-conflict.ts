@@ -1,4 +1,4 @@
-// POST /api/v1/sync/resolve {conflictId, action} (PROTOCOL.md "Conflicts"), for a coordinator
+// POST /api/v1/sync/resolve {conflictId, action} (docs/protocol.md "Conflicts"), for a coordinator
 // assigned to the conflict's entity or an admin.
 //   accept         → the entry is marked resolved; the record is not touched.
 //   restore_loser  → in the same transaction, the loser (its data, or its delete) is written

@@ -1,7 +1,7 @@
 // The feed query: one SQL statement, so one snapshot, serves a page of the catch-up phase and
 // then the main feed.
 //
-// No gaps (DESIGN.md invariant 6): a row's position is (txid, seq) of the transaction that
+// No gaps (docs/INVARIANTS.md, invariant 6): a row's position is (txid, seq) of the transaction that
 // last wrote it, but transactions commit in any order, so a cursor that moved past position
 // P could later see a transaction with a smaller txid commit. The main feed therefore serves
 // only rows of transactions older than the oldest one still running (txid < xmin of the

@@ -1,4 +1,4 @@
-// GET /api/v1/sync/status (PROTOCOL.md "Status and health"): the server's clock, the caller,
+// GET /api/v1/sync/status (docs/protocol.md "Status and health"): the server's clock, the caller,
 // open conflicts in the caller's entities, when the caller last pushed and pulled, and how long
 // an open transaction has held the pull feed back (health/feed-lag.ts).
 import { type SQL, sql } from 'drizzle-orm';
