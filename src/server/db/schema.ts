@@ -1,4 +1,4 @@
-// The server's tables (DESIGN.md "Data"). Migrations in drizzle/ are generated from this file
+// The server's tables (README "How it works"). Migrations in drizzle/ are generated from this file
 // by drizzle-kit; the feed trigger and its sequence live in a custom migration.
 import { sql } from 'drizzle-orm';
 import {

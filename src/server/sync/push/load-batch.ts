@@ -11,7 +11,6 @@ import { type SQL, sql } from 'drizzle-orm';
 import type { RecordState } from '@/core/apply-change';
 import { type CallerRow, type Caller, callerQuery, toCaller } from '../../auth/authenticate';
 import { type DatabaseKind, type Executor, rows } from '../../db/database';
-import { preparedRows } from '../../db/prepared';
 import { lockRecords, lockStatement, uuidArrayParam } from './lock-records';
 import type { SeenChange } from './plan-batch';
 import { type TextRecordRow, textRowToState } from './record-state';
@@ -42,7 +41,7 @@ export async function loadCallerAndBatch(
   recordIds: readonly string[],
   changeIds: readonly string[],
 ): Promise<CallerAndBatch> {
-  const loaded = await preparedRows<LoadRow>(db, loadStatement(uuidArrayParam(recordIds), uuidArrayParam(changeIds), false, callerQuery(userId)));
+  const loaded = await rows<LoadRow>(db, loadStatement(uuidArrayParam(recordIds), uuidArrayParam(changeIds), false, callerQuery(userId)));
   const head = loaded.find((r) => r.head);
   const caller = head?.head === true && head.caller ? (JSON.parse(head.caller) as CallerRow) : null;
   return { caller: toCaller(caller), loaded: toLoaded(loaded) };
@@ -82,7 +81,7 @@ function uuidArrayLiteral(ids: readonly string[]): SQL | null {
  * The head row first (the log entries of `changeIds`, and the caller when `caller` is given),
  * then a row per existing record of `recordIds`; with `lockRows`, those rows are locked.
  */
-export function loadStatement(recordIds: SQL, changeIds: SQL, lockRows = false, caller?: SQL): SQL {
+function loadStatement(recordIds: SQL, changeIds: SQL, lockRows = false, caller?: SQL): SQL {
   return sql`select true as head,
           ${caller ? sql`(select row_to_json(c) from (${caller}) c)::text` : sql`null::text`} as caller,
           (select json_agg(c) from (
@@ -100,7 +99,7 @@ export function loadStatement(recordIds: SQL, changeIds: SQL, lockRows = false, 
         ) r`;
 }
 
-export function toLoaded(loaded: readonly LoadRow[]): LoadedBatch {
+function toLoaded(loaded: readonly LoadRow[]): LoadedBatch {
   const records = new Map<string, RecordState>();
   const seen = new Map<string, SeenChange>();
   for (const r of loaded) {

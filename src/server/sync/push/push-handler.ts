@@ -2,18 +2,15 @@
 // within 2 MiB (413 before parsing), the envelope (400), then the batch.
 // The caller (user and entities) is read with the batch's records, in the push's first
 // statement. On the error paths it is read first, so a token of a user who no longer exists is
-// 401 before anything about the rate limit or the body. A device that is read first has its
-// read sent as soon as the body is JSON, before its changes are checked (early-read.ts).
+// 401 before anything about the rate limit or the body.
 import { MAX_BATCH_BYTES } from '@/protocol/limits';
 import { loadCaller, verifyBearer } from '../../auth/authenticate';
 import type { ServerContext } from '../../context';
 import { readJson } from '../../http/read-json';
 import { json } from '../../http/respond';
 import { chargePush, chargeRequest } from '../../limits/charge';
-import { startEarlyRead } from './early-read';
 import { parseBatch } from './parse-batch';
 import { pushBatch } from './push-service';
-import { DEFAULT_RETRY } from './with-retries';
 
 export async function pushHandler(ctx: ServerContext, request: Request): Promise<Response> {
   const userId = await verifyBearer(ctx, request);
@@ -23,9 +20,7 @@ export async function pushHandler(ctx: ServerContext, request: Request): Promise
   };
   await chargeRequest(ctx, userId).catch(callerFirst);
   const body = await readJson(request, MAX_BATCH_BYTES).catch(callerFirst);
-  const early = startEarlyRead(ctx.database.db, ctx.guessHints, userId, body);
-  await early?.sent;
   const batch = await Promise.resolve(body).then(parseBatch).catch(callerFirst);
   await chargePush(ctx, userId, batch.items).catch(callerFirst);
-  return json(200, await pushBatch(ctx, userId, batch, DEFAULT_RETRY, early));
+  return json(200, await pushBatch(ctx, userId, batch));
 }

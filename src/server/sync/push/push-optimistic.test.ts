@@ -6,12 +6,11 @@ import { isRetryableTransactionError } from '../../db/errors';
 import { testDatabases } from '../../db/test-databases';
 import { change, countRows, type PushKit, storedRecord, watchedDatabase, withPushKit } from './push-test-kit';
 
-// A push read first (the device's last batch was not clean) reads without locks and writes in
-// one statement. These tests make another writer land exactly between that read and that
-// write (by holding the write back until the other push has committed), then check that the
-// statement undid itself and the batch ran again under locks, deciding from what the other
-// writer left. The same race for a guarded write (guess and write in one statement) needs a
-// writer that commits while the statement runs: the PostgreSQL tests below.
+// A push reads without locks and writes in one statement. These tests make another writer land
+// exactly between that read and that write (by holding the write back until the other push has
+// committed), then check that the statement undid itself and the batch ran again under locks,
+// deciding from what the other writer left. The same race with a writer that commits while the
+// write statement runs (waiting for its row lock): the PostgreSQL tests below.
 
 /** The database with a hook that runs before the first write statement of a push. */
 function interceptedDatabase(database: Database, beforeWrite: () => Promise<void>): { database: Database; writes: () => number } {
@@ -20,7 +19,6 @@ function interceptedDatabase(database: Database, beforeWrite: () => Promise<void
     beforeExecute: async (query) => {
       const text = JSON.stringify(query);
       if (!text.includes('fieldsync_expect_rows')) return;
-      if (text.includes('guess as')) throw new Error('the push was to be read first, not guessed');
       if (++writes === 1) await beforeWrite();
     },
   });
@@ -34,7 +32,6 @@ describe.each(testDatabases())('an optimistic push that loses a race on $name', 
 
   async function pushIntercepted(changes: unknown[], beforeWrite: () => Promise<void>): Promise<{ res: PushResponse; writes: number }> {
     const intercepted = interceptedDatabase(database, beforeWrite);
-    kit.server.ctx.guessHints.record(await kit.userId('ana'), 'dev_slow', false);
     const res = await kit.pushWith(intercepted.database, changes, 'dev_slow');
     return { res, writes: intercepted.writes() };
   }
@@ -108,24 +105,24 @@ describe.each(testDatabases())('an optimistic push that loses a race on $name', 
   });
 });
 
-describe.each(testDatabases().filter((f) => f.name === 'postgres'))('a guarded write that loses a race on $name', (factory) => {
+describe.each(testDatabases().filter((f) => f.name === 'postgres'))('a write statement that loses a race while it runs on $name', (factory) => {
   let database: Database;
   let kit: PushKit;
   withPushKit(factory, (d, k) => ([database, kit] = [d, k]));
 
   /**
    * Runs `write` in a transaction left open while a push of `changes` starts, and commits it
-   * only once the push's statement waits for its row lock: the push's guess saw the record as
-   * it was before, and its write finds it changed. Returns the push's answer and statements.
+   * only once the push's write statement waits for its row lock: the push's read saw the record
+   * as it was before, and its write finds it changed. Returns the push's answer, its write
+   * statements and its transactions.
    */
-  async function pushWhileHeld(write: SQL, changes: unknown[]): Promise<{ res: PushResponse; guarded: number; transactions: number }> {
-    let guarded = 0;
+  async function pushWhileHeld(write: SQL, changes: unknown[]): Promise<{ res: PushResponse; writes: number; transactions: number }> {
+    let writes = 0;
     let transactions = 0;
     const watched = watchedDatabase(database, {
       onTransaction: () => void transactions++,
-      beforeExecute: async (query) => void (JSON.stringify(query).includes('guess as') && guarded++),
+      beforeExecute: async (query) => void (JSON.stringify(query).includes('fieldsync_expect_rows') && writes++),
     });
-    kit.server.ctx.guessHints.record(await kit.userId('ana'), 'dev_guess', true);
     let commit!: () => void;
     let held!: () => void;
     const isHeld = new Promise<void>((resolve) => (held = resolve));
@@ -135,7 +132,7 @@ describe.each(testDatabases().filter((f) => f.name === 'postgres'))('a guarded w
       await new Promise<void>((resolve) => (commit = resolve));
     });
     await isHeld;
-    const push = kit.pushWith(watched, changes, 'dev_guess');
+    const push = kit.pushWith(watched, changes, 'dev_held');
     await waitFor(async () => {
       const [r] = await rows<{ n: number }>(
         database.db,
@@ -145,36 +142,36 @@ describe.each(testDatabases().filter((f) => f.name === 'postgres'))('a guarded w
     });
     commit();
     await holder;
-    return { res: await push, guarded, transactions };
+    return { res: await push, writes, transactions };
   }
 
   it('an update whose record another writer changed while the statement ran is decided again under locks, as a conflict', async () => {
     const base = change();
     await kit.push('ana', [base]);
     kit.server.clock.advance(1000);
-    const guessed = change({ recordId: base.recordId, action: 'update', baseVersion: 1, hlc: kit.stamp(10, 0, 'dev_guess'), data: { by: 'guess' } });
-    const { res, guarded, transactions } = await pushWhileHeld(
+    const held = change({ recordId: base.recordId, action: 'update', baseVersion: 1, hlc: kit.stamp(10, 0, 'dev_held'), data: { by: 'held' } });
+    const { res, writes, transactions } = await pushWhileHeld(
       sql`update records set version = 2, data = '{"by":"other"}', hlc = ${kit.stamp(5, 0, 'dev_other')} where id = ${base.recordId}`,
-      [guessed],
+      [held],
     );
-    expect([guarded, transactions]).toEqual([1, 1]);
-    expect(res.conflicts).toMatchObject([{ changeId: guessed.changeId, resolution: 'client_wins', version: 3 }]);
+    expect([writes, transactions]).toEqual([2, 1]);
+    expect(res.conflicts).toMatchObject([{ changeId: held.changeId, resolution: 'client_wins', version: 3 }]);
     const stored = await storedRecord(database, base.recordId);
-    expect([stored?.version, stored?.data]).toEqual([3, { by: 'guess' }]);
+    expect([stored?.version, stored?.data]).toEqual([3, { by: 'held' }]);
     const [log] = await rows<{ loser: { data: unknown } }>(database.db, sql`select loser from sync_conflicts where record_id = ${base.recordId}`);
     expect(log?.loser.data).toEqual({ by: 'other' });
   });
 
   it('a create whose record id another writer created while the statement ran is decided again under locks, as a conflict', async () => {
-    const created = change({ hlc: kit.stamp(-5000, 0, 'dev_guess'), data: { by: 'guess' } });
+    const created = change({ hlc: kit.stamp(-5000, 0, 'dev_held'), data: { by: 'held' } });
     const anaId = await kit.userId('ana');
     const before = await countRows(database, 'sync_changes');
-    const { res, guarded, transactions } = await pushWhileHeld(
+    const { res, writes, transactions } = await pushWhileHeld(
       sql`insert into records (id, type, entity_id, version, data, hlc, updated_by, device_id)
           values (${created.recordId}, 'assessment', ${created.entityId}, 1, '{"by":"other"}', ${kit.stamp(0, 0, 'dev_other')}, ${anaId}, 'dev_other')`,
       [created],
     );
-    expect([guarded, transactions]).toEqual([1, 1]);
+    expect([writes, transactions]).toEqual([2, 1]);
     expect(res.conflicts).toMatchObject([{ changeId: created.changeId, resolution: 'server_wins', version: 1 }]);
     expect((await storedRecord(database, created.recordId))?.data).toEqual({ by: 'other' });
     expect(await countRows(database, 'sync_changes')).toBe(before + 1);
@@ -184,11 +181,11 @@ describe.each(testDatabases().filter((f) => f.name === 'postgres'))('a guarded w
     const assessment = change();
     await kit.push('ana', [assessment]);
     const response = change({ type: 'response', data: { assessmentId: assessment.recordId, answer: 'yes' } });
-    const { res, guarded, transactions } = await pushWhileHeld(
+    const { res, writes, transactions } = await pushWhileHeld(
       sql`update records set version = 2, deleted = true, hlc = ${kit.stamp(5, 0, 'dev_other')} where id = ${assessment.recordId}`,
       [response],
     );
-    expect([guarded, transactions]).toEqual([1, 1]);
+    expect([writes, transactions]).toEqual([2, 1]);
     expect(res.successful).toEqual([]);
     expect(res.failed).toMatchObject([{ changeId: response.changeId, code: 'NOT_FOUND' }]);
     expect(await storedRecord(database, response.recordId)).toBeUndefined();

@@ -134,8 +134,6 @@ export function watchedDatabase(database: Database, watch: DatabaseWatch): Datab
     new Proxy(target, {
       get(t, prop, receiver) {
         const v: unknown = Reflect.get(t, prop, receiver);
-        // Named prepared statements (db/prepared.ts) are sent through the session, not `execute`.
-        if (prop === 'session' && typeof v === 'object' && v !== null) return watchedSession(v as Session);
         if (typeof v !== 'function') return v;
         const fn = v as (...args: unknown[]) => unknown;
         if (prop === 'transaction')
@@ -151,24 +149,5 @@ export function watchedDatabase(database: Database, watch: DatabaseWatch): Datab
         };
       },
     });
-  const watchedSession = (session: Session): Session =>
-    new Proxy(session, {
-      get(t, prop, receiver) {
-        const v: unknown = Reflect.get(t, prop, receiver);
-        if (prop !== 'prepareQuery' || typeof v !== 'function') return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(t) : v;
-        return (query: unknown, ...rest: unknown[]) => {
-          const prepared = (v as (...a: unknown[]) => { execute(): Promise<unknown> }).call(t, query, ...rest);
-          return {
-            execute: async () => {
-              watch.onQuery?.('execute');
-              await watch.beforeExecute?.(query);
-              return prepared.execute();
-            },
-          };
-        };
-      },
-    });
   return { ...database, db: wrap(database.db) };
 }
-
-type Session = { prepareQuery(...args: unknown[]): unknown };

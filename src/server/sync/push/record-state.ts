@@ -25,7 +25,7 @@ class LoadedRecord implements RecordState {
   private parsed: RecordData | undefined;
 
   constructor(
-    readonly dataText: string,
+    private readonly dataText: string,
     r: RecordFields,
   ) {
     this.type = r.type;
@@ -52,14 +52,6 @@ export function textRowToState(r: TextRecordRow): RecordState {
     updatedBy: r.updated_by,
     deviceId: r.device_id,
   });
-}
-
-/**
- * `state` as a new record holding its data as JSON text (`text` when the caller has it), parsed
- * when read; it shares no parsed data with `state`.
- */
-export function textRecordState(state: RecordState, text?: string): RecordState {
-  return new LoadedRecord(state instanceof LoadedRecord ? state.dataText : (text ?? JSON.stringify(state.data)), state);
 }
 
 export function stateToRow(id: string, s: RecordState): RecordRow {

@@ -10,8 +10,7 @@
 // writer deleted: it takes a share lock on each such record, which waits for a deleting writer
 // and then sees the record as that writer left it, and blocks deleters until it commits.
 import { type SQL, sql } from 'drizzle-orm';
-import type { Executor } from '../../db/database';
-import { preparedRows } from '../../db/prepared';
+import { type Executor, rows } from '../../db/database';
 import type { RecordData } from '@/protocol/records';
 import { storedResult } from './change-results';
 import { uuidArrayParam } from './lock-records';
@@ -26,34 +25,6 @@ export interface WriteMeta {
 }
 
 export async function writeBatch(tx: Executor, plan: BatchPlan, meta: WriteMeta): Promise<void> {
-  const { log, parts, written, expected } = writeParts(plan, meta, null);
-  // Nothing to write: every change was a replay, or failed without an id to log it under.
-  if (log.length + parts.length === 0) return;
-  await preparedRows(tx, sql`with ${sql.join([...log, ...parts], sql`, `)} select fieldsync_expect_rows(${written}, ${expected}) as written`);
-}
-
-/** Conditions (boolean SQL expressions) the parts write under: `log` for the idempotency log, `rest` for the others. */
-export interface WriteWhen {
-  readonly log: SQL;
-  readonly rest: SQL;
-}
-
-export interface WriteParts {
-  /** The idempotency-log insert, named `logged` (none when nothing is logged): first, so that later parts can read its count. */
-  readonly log: SQL[];
-  /** The statement's other common table expressions, in order. */
-  readonly parts: SQL[];
-  /** How many records and log entries the statement wrote, and referenced records it found, as an SQL expression. */
-  readonly written: SQL;
-  /** How many it must write and find. */
-  readonly expected: number;
-}
-
-/**
- * The parts of the write statement. With `when`, every part writes only if its condition is
- * true: guarded-write.ts puts its checks there.
- */
-export function writeParts(plan: BatchPlan, meta: WriteMeta, when: WriteWhen | null): WriteParts {
   const records = plan.writes;
   const conflicts = plan.conflicts.map((c) => ({
     change_id: c.changeId,
@@ -67,20 +38,21 @@ export function writeParts(plan: BatchPlan, meta: WriteMeta, when: WriteWhen | n
   }));
   const log = plan.log.map((l) => ({ change_id: l.changeId, record_id: l.recordId, original_hlc: l.originalHlc, result: storedResult(l.result) }));
 
-  const onlyIf = when === null ? sql`` : sql`where ${when.rest}`;
-  const andIf = when === null ? sql`` : sql`and ${when.rest}`;
-  const logIf = when === null ? sql`` : sql`where ${when.log}`;
   // Only the parts this batch needs: planning the statement is a good part of its cost.
   const inserts = records.some((r) => r.previousVersion === null);
   const updates = records.some((r) => r.previousVersion !== null);
   const parts: SQL[] = [];
   const counted: SQL[] = [];
   if (records.length > 0)
-    parts.push(sql`w as (
-        select * from jsonb_to_recordset(${recordsJson(records, meta.dataTexts)}::jsonb) as x(
+    // `quiet` silences the live-update triggers for this statement's transaction: the push
+    // announces its writes after the commit (push-notices.ts), as a NOTIFY inside it would make
+    // concurrent commits take turns.
+    parts.push(sql`quiet as (select set_config('fieldsync.notify', 'after_commit', true) as on),
+      w as (
+        select x.* from jsonb_to_recordset(${recordsJson(records, meta.dataTexts)}::jsonb) as x(
           id uuid, type text, entity_id uuid, version bigint, data jsonb, deleted boolean, hlc text,
           updated_by uuid, device_id text, previous_version bigint)
-        ${onlyIf}
+        cross join quiet
       )`);
   if (inserts) {
     parts.push(sql`ins as (
@@ -109,16 +81,13 @@ export function writeParts(plan: BatchPlan, meta: WriteMeta, when: WriteWhen | n
         select change_id, record_id, entity_id, type, resolution, winner, loser, clamped_from
         from jsonb_to_recordset(${JSON.stringify(conflicts)}::jsonb) as x(
           change_id uuid, record_id uuid, entity_id uuid, type text, resolution text, winner jsonb, loser jsonb, clamped_from text)
-        ${onlyIf}
         returning 1
       )`);
-  const logged: SQL[] = [];
   if (log.length > 0) {
-    logged.push(sql`logged as (
+    parts.push(sql`logged as (
         insert into sync_changes (change_id, user_id, device_id, record_id, original_hlc, result, created_at)
         select change_id, ${meta.userId}::uuid, ${meta.deviceId}, record_id, original_hlc, result, ${new Date(meta.now).toISOString()}::timestamptz
         from jsonb_to_recordset(${JSON.stringify(log)}::jsonb) as x(change_id uuid, record_id uuid, original_hlc text, result jsonb)
-        ${logIf}
         order by change_id
         on conflict (change_id) do nothing
         returning 1
@@ -129,14 +98,17 @@ export function writeParts(plan: BatchPlan, meta: WriteMeta, when: WriteWhen | n
     // FOR SHARE, not KEY SHARE: a delete is an update of non-key columns, which KEY SHARE lets by.
     parts.push(sql`refs as (
         select count(*)::int as n from (
-          select 1 from records where id = any(${uuidArrayParam(plan.references)}) and not deleted ${andIf}
+          select 1 from records where id = any(${uuidArrayParam(plan.references)}) and not deleted
           for share
         ) r
       )`);
     counted.push(sql`(select n from refs)`);
   }
+  // Nothing to write: every change was a replay, or failed without an id to log it under.
+  if (parts.length === 0) return;
   // Data-modifying CTEs run to completion whether or not they are read.
-  return { log: logged, parts, written: counted.length > 0 ? sql.join(counted, sql` + `) : sql`0`, expected: records.length + log.length + plan.references.length };
+  const expected = records.length + log.length + plan.references.length;
+  await rows(tx, sql`with ${sql.join(parts, sql`, `)} select fieldsync_expect_rows(${counted.length > 0 ? sql.join(counted, sql` + `) : sql`0`}, ${expected}) as written`);
 }
 
 /**
@@ -146,7 +118,7 @@ export function writeParts(plan: BatchPlan, meta: WriteMeta, when: WriteWhen | n
  * JSON.stringify escapes every quote inside a string, so `"data":null` can only be a record's own.
  */
 export function recordsJson(writes: readonly RecordWrite[], texts: ReadonlyMap<RecordData, string> = new Map()): string {
-  const rows = writes.map(({ id, record: r, previousVersion }) => ({
+  const fields = writes.map(({ id, record: r, previousVersion }) => ({
     id,
     type: r.type,
     entity_id: r.entityId,
@@ -158,7 +130,7 @@ export function recordsJson(writes: readonly RecordWrite[], texts: ReadonlyMap<R
     previous_version: previousVersion,
     data: null,
   }));
-  const parts = JSON.stringify(rows).split('"data":null');
+  const parts = JSON.stringify(fields).split('"data":null');
   let out = parts[0]!;
   for (let i = 0; i < writes.length; i++) {
     const data = writes[i]!.record.data;
