@@ -2,14 +2,18 @@
 // the token, and "sync now"; it wires push and pull (push.ts, pull.ts) to the scheduler
 // (scheduler.ts) and publishes to the Zustand store (sync-store.ts). One tab per device syncs
 // (Web Locks); the others watch the same IndexedDB state (tab-watch.ts) and hand their
-// "sync now", writes and new token to it through the database.
+// "sync now", writes and new token to it through the database. The syncing tab also keeps the
+// live-update stream open while online and signed in (live-events.ts), and pulls when it says
+// that records changed.
 import type { BackoffOptions } from '@/core/backoff';
 import { BatchSelector, type BatchLimits, DEFAULT_BATCH_LIMITS } from '@/core/batching';
 import { PULL_LIMIT_DEFAULT, type Entity, type RecordType } from '@/protocol';
+import type { LiveEvent } from '@/protocol/events';
 import { type FieldsyncDb, type LocalRecord, META, type OutboxEntry, getMeta, setMeta } from './db';
 import { ensureDeviceId } from './device';
 import type { Environment, EnvironmentEvent } from './env';
 import { type TransportError, UnauthorizedError } from './errors';
+import { LiveEvents } from './live-events';
 import { type CreateInput, type WriteContext, createRecord, deleteRecord, updateRecord } from './local-writes';
 import { scanUnsettled } from './outbox-scan';
 import { type StatusCounts, countByStatus, discardEntry, exportUnsynced, listOutbox, pruneSettled, recoverInFlight, retryEntry } from './outbox-queue';
@@ -40,6 +44,11 @@ export interface SyncEngineOptions {
   readonly timeoutMs?: number;
   /** Replaces the HTTP transport. */
   readonly transport?: Transport;
+  /**
+   * Keep the live-update stream (GET /api/v1/sync/events) open while this tab syncs, is online
+   * and signed in. Off unless asked: a test's stand-in server need not speak it.
+   */
+  readonly liveUpdates?: boolean;
 }
 
 export interface RecordFilter {
@@ -73,6 +82,9 @@ export class SyncEngine {
   private readonly countsRefresh = new Throttled(() => this.readCounts());
   private countsRead = 0;
   private countsShown = 0;
+  private readonly live: LiveEvents | null;
+  /** A sync is queued behind the run in flight because the live stream said something changed. */
+  private livePullQueued = false;
 
   private constructor(
     private readonly opts: SyncEngineOptions,
@@ -112,6 +124,25 @@ export class SyncEngine {
         ...(opts.backoff !== undefined ? { backoff: opts.backoff } : {}),
       },
     );
+    this.live = opts.liveUpdates
+      ? new LiveEvents(
+          {
+            fetch: env.fetch,
+            timers: env.timers,
+            random: env.random,
+            baseUrl: opts.baseUrl,
+            ...(opts.backoff !== undefined ? { backoff: opts.backoff } : {}),
+          },
+          {
+            event: (e) => this.onLiveEvent(e),
+            // Whatever changed while no stream was open is pulled now.
+            opened: () => this.pullSoon(),
+            // The run that follows meets the same 401 and asks for a login.
+            unauthorized: () => void this.scheduler.trigger('remote-write'),
+            state: (s) => this.store.setState({ live: s.kind === 'open' }),
+          },
+        )
+      : null;
     this.store.setState({ deviceId });
   }
 
@@ -162,6 +193,7 @@ export class SyncEngine {
     if (this.stopped) return;
     this.stopped = true;
     this.countsRefresh.stop();
+    this.live?.stop();
     for (const u of this.unsubscribe) u();
     try {
       await this.scheduler.deactivate();
@@ -192,6 +224,7 @@ export class SyncEngine {
     await pruneSettled(this.db, now, this.retentionMs);
     this.becameLeader();
     this.scheduler.activate();
+    this.updateLive();
     await released;
   }
 
@@ -201,7 +234,9 @@ export class SyncEngine {
   async setToken(token: string | null): Promise<void> {
     this.token = token;
     this.lastDbToken = token;
+    this.updateLive();
     if (token === null) {
+      this.store.setState({ openConflicts: null, overwrittenRecordIds: [] });
       await this.db.meta.delete(META.token);
       this.scheduler.pauseForLogin();
       return;
@@ -374,6 +409,7 @@ export class SyncEngine {
   private onEnvironment(e: EnvironmentEvent): void {
     if (e === 'offline') this.scheduler.wentOffline();
     else void this.scheduler.trigger(e);
+    this.updateLive();
   }
 
   /** The metadata every tab sees; the syncing tab also picks up other tabs' requests and token. */
@@ -388,11 +424,52 @@ export class SyncEngine {
       this.lastSyncRequest = v.syncRequestedAt;
       return;
     }
+    if (tokenChanged) this.updateLive();
     if (tokenChanged && v.token !== null) void this.scheduler.trigger('token');
     if (v.syncRequestedAt > this.lastSyncRequest) {
       this.lastSyncRequest = v.syncRequestedAt;
       void this.scheduler.trigger('manual');
     }
+  }
+
+  // ── live updates ─────────────────────────────────────────────────────────────────────────
+
+  /** One stream while this tab syncs, online and signed in; none otherwise. */
+  private updateLive(): void {
+    if (!this.live) return;
+    const token = this.token;
+    if (this.leader && !this.stopped && token !== null && this.opts.env.connectivity.isOnline()) this.live.start(token);
+    else this.live.stop();
+  }
+
+  private onLiveEvent(e: LiveEvent): void {
+    switch (e.event) {
+      case 'changes':
+        this.pullSoon();
+        return;
+      case 'conflicts':
+        this.store.setState({ openConflicts: e.data.open });
+        return;
+      case 'overwritten': {
+        const known = this.store.getState().overwrittenRecordIds;
+        const added = e.data.recordIds.filter((id) => !known.includes(id));
+        if (added.length > 0) this.store.setState({ overwrittenRecordIds: [...known, ...added] });
+        return;
+      }
+    }
+  }
+
+  /**
+   * Syncs once the run in flight (if any) is over: a run already pulling may have read past
+   * the point where the announced commit landed. Events during the wait share the one sync.
+   */
+  private pullSoon(): void {
+    if (this.livePullQueued) return;
+    this.livePullQueued = true;
+    void this.scheduler.whenIdle().then(() => {
+      this.livePullQueued = false;
+      return this.scheduler.trigger('remote-write');
+    });
   }
 
   private publish(state: EngineState): void {

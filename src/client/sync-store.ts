@@ -1,5 +1,6 @@
-// What the UI reads: the engine's state as a discriminated union, outbox counts per status and
-// the time of the last complete sync, in a Zustand vanilla store.
+// What the UI reads: the engine's state as a discriminated union, outbox counts per status, the
+// time of the last complete sync, and what the live-update stream says (open conflicts, records
+// overwritten), in a Zustand vanilla store.
 //
 //   offline ◀──────────── (navigator offline / unreachable after retries) ──────────┐
 //   idle ──trigger──▶ pushing{done,total} ──▶ pulling{pages,records} ──▶ idle        │
@@ -30,6 +31,12 @@ export interface SyncStoreState {
   readonly leader: boolean;
   /** navigator.storage.persist() answer; null when unknown or unsupported. */
   readonly persisted: boolean | null;
+  /** Live updates (live-events.ts): the stream is open. */
+  readonly live: boolean;
+  /** Coordinators and admins: open conflicts they may resolve, as the live stream last said; null before it has. */
+  readonly openConflicts: number | null;
+  /** Records whose applied write by this user another user's write replaced, as the live stream told this session. */
+  readonly overwrittenRecordIds: readonly string[];
 }
 
 export const EMPTY_COUNTS: StatusCounts = { pending: 0, syncing: 0, completed: 0, conflict: 0, failed: 0, rejected: 0 };
@@ -42,6 +49,9 @@ export function createSyncStore() {
     deviceId: null,
     leader: false,
     persisted: null,
+    live: false,
+    openConflicts: null,
+    overwrittenRecordIds: [],
   }));
 }
 

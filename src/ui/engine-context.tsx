@@ -28,7 +28,7 @@ export function EngineProvider({ session, children, fallback }: EngineProviderPr
   useEffect(() => {
     let cancelled = false;
     let opened: SyncEngine | null = null;
-    createBrowserSyncEngine({ dbName: databaseName(userId) }).then(
+    createBrowserSyncEngine({ dbName: databaseName(userId), liveUpdates: true }).then(
       (e) => {
         opened = e;
         if (cancelled) void e.stop();

@@ -58,6 +58,9 @@ export function Shell({ session, online, onLogin, onLogout }: ShellProps) {
   const route = useRoute();
   const state = useSync((s) => s.state);
   const counts = useSync((s) => s.counts);
+  // From the live-update stream: open conflicts a coordinator may resolve, and this user's writes others replaced.
+  const openConflicts = useSync((s) => s.openConflicts);
+  const overwritten = useSync((s) => s.overwrittenRecordIds.length);
   const lost = useLostEdits()?.filter((l) => !l.record || !wasRestored(l.entry, l.record));
   const [relogin, setRelogin] = useState(false);
   const mainRef = useRef<HTMLElement>(null);
@@ -108,6 +111,18 @@ export function Shell({ session, online, onLogin, onLogout }: ShellProps) {
           </a>
           <a href={href({ name: 'conflicts' })} aria-current={current === 'conflicts' ? 'page' : undefined} data-testid="nav-conflicts">
             Conflicts{lost?.length ? ` (${lost.length})` : ''}
+            {openConflicts !== null && (
+              <span data-testid="conflict-count" title="Open conflicts you may resolve">
+                {' · '}
+                {openConflicts} open
+              </span>
+            )}
+            {overwritten > 0 && (
+              <span data-testid="overwritten-count" title="Your synced changes that another user’s later change replaced">
+                {' · '}
+                {overwritten} overwritten
+              </span>
+            )}
           </a>
           {session.user.role !== 'field_worker' && (
             <a href={href({ name: 'admin' })} aria-current={current === 'admin' ? 'page' : undefined} data-testid="nav-admin">
