@@ -5,6 +5,7 @@ import { CONTENDER_LABELS, type CaseResult, type ContenderId } from './runner';
 
 const COLORS: Record<ContenderId, string> = {
   'fieldsync-pg': '#1f6feb',
+  'fieldsync-pg-instances': '#0a3069',
   'fieldsync-pglite': '#54aeff',
   pouchdb: '#d1242f',
   'raw-tx': '#57606a',

@@ -4,10 +4,11 @@
 import { type Execution, type Meters, type Sample, measure } from './measure';
 import { percentiles, spread, type Spread } from './stats';
 
-export type ContenderId = 'fieldsync-pg' | 'fieldsync-pglite' | 'pouchdb' | 'raw-tx' | 'raw-pool10' | 'raw-copy';
+export type ContenderId = 'fieldsync-pg' | 'fieldsync-pg-instances' | 'fieldsync-pglite' | 'pouchdb' | 'raw-tx' | 'raw-pool10' | 'raw-copy';
 
 export const CONTENDER_LABELS: Record<ContenderId, string> = {
   'fieldsync-pg': 'Fieldsync (PostgreSQL)',
+  'fieldsync-pg-instances': 'Fieldsync (PostgreSQL), 2 instances behind a round-robin proxy',
   'fieldsync-pglite': 'Fieldsync (PGlite)',
   pouchdb: 'PouchDB → express-pouchdb',
   'raw-tx': 'raw PG, 1 tx/100 rows',

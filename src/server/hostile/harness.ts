@@ -42,6 +42,8 @@ export type ServerDatabase = 'pglite' | 'postgres';
 export interface HarnessOptions {
   /** `postgres` needs TEST_DATABASE_URL (an admin URL: a database is created on its server). */
   database?: ServerDatabase;
+  /** With `postgres`: an existing database to use (several servers on one), not dropped by stop(). */
+  databaseUrl?: string;
   /** --max-old-space-size of the server process, in MB. */
   heapMb?: number;
   /** More environment variables for the server (limits, log level). */
@@ -62,6 +64,10 @@ export interface HostileServer {
   alive(): boolean;
   /** Resident memory of the server's node process, in bytes (Linux /proc), or null once gone. */
   rssBytes(): number | null;
+  /** Sends `signal` to the server (through `timeout`, which passes it on). */
+  kill(signal: NodeJS.Signals): void;
+  /** The server's exit code once it has exited (null when a signal ended it). */
+  exitCode(): Promise<number | null>;
   stop(): Promise<void>;
 }
 
@@ -81,7 +87,8 @@ export async function startHostileServer(opts: HarnessOptions = {}): Promise<Hos
   const database = opts.database ?? 'pglite';
   const port = await freePort();
   const dataDir = database === 'pglite' ? await mkdtemp(path.join(os.tmpdir(), 'fieldsync-hostile-')) : undefined;
-  const pgDb = database === 'postgres' ? await createPostgresDatabase() : undefined;
+  const pgDb =
+    database !== 'postgres' ? undefined : opts.databaseUrl ? { url: opts.databaseUrl, drop: () => Promise.resolve() } : await createPostgresDatabase();
   const env: NodeJS.ProcessEnv = { ...process.env, FIELDSYNC_LOG_LEVEL: 'warn', ...opts.env };
   delete env.DATABASE_URL;
   if (dataDir) env.FIELDSYNC_DATA_DIR = dataDir;
@@ -104,7 +111,8 @@ export async function startHostileServer(opts: HarnessOptions = {}): Promise<Hos
   };
   child.stdout!.on('data', keep);
   child.stderr!.on('data', keep);
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const exitedWith = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const exited = exitedWith.then(() => {});
   const alive = () => child.exitCode === null && child.signalCode === null;
   const url = `http://127.0.0.1:${port}`;
 
@@ -129,6 +137,8 @@ export async function startHostileServer(opts: HarnessOptions = {}): Promise<Hos
     output: () => out.slice(-OUTPUT_KEPT),
     alive,
     rssBytes: () => (child.pid === undefined ? null : rssOfChild(child.pid)),
+    kill: (signal) => void child.kill(signal),
+    exitCode: () => exitedWith,
     stop,
   };
   try {
@@ -209,7 +219,7 @@ async function freePort(): Promise<number> {
 }
 
 /** A new database on TEST_DATABASE_URL's server, as db/test-databases.ts makes them. */
-async function createPostgresDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
+export async function createPostgresDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
   const adminUrl = process.env.TEST_DATABASE_URL;
   if (!adminUrl) throw new Error('a PostgreSQL hostile server needs TEST_DATABASE_URL');
   const name = `fs_hostile_${Date.now().toString(36)}_${randomBytes(4).toString('hex')}`;
