@@ -4,7 +4,7 @@ import { pageSecurityHeaders } from './src/server/http/security-headers';
 
 const nextConfig: NextConfig = {
   // Loaded from node_modules at run time: PGlite needs its WASM files beside it.
-  serverExternalPackages: ['@electric-sql/pglite', 'pg', 'pino', 'drizzle-orm'],
+  serverExternalPackages: ['@electric-sql/pglite', 'pg', 'pino', 'drizzle-orm', 'ioredis', 'prom-client'],
   poweredByHeader: false,
   // `npm test` type-checks everything (tsc --noEmit); the build need not re-check test files.
   typescript: { ignoreBuildErrors: true },

@@ -3,7 +3,7 @@
 // Fieldsync side by side with PouchDB/CouchDB replication and raw PostgreSQL, same data, same
 // machine, one run. See bench/README.md for what each scenario does and counts.
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { sql } from 'drizzle-orm';
@@ -14,12 +14,13 @@ import { RawPostgres } from './contenders/raw-pg';
 import { browserCases, closeBrowser } from './scenarios/browser';
 import { conflictCases } from './scenarios/conflicts';
 import { deviceCases } from './scenarios/devices';
+import { INSTANCES, instanceCases } from './scenarios/instances';
 import { MOBILE_LINK, linkCases } from './scenarios/link';
 import { pullCases } from './scenarios/pull';
 import { PUSH_LANES } from '@/client/push';
 import { pushCases, pushEngineCases } from './scenarios/push';
 import { replayCases } from './scenarios/replay';
-import { runFlood } from './scenarios/flood';
+import { type FloodResult, runFlood } from './scenarios/flood';
 import { setUpFieldsync } from './scenarios/setup';
 import { ENTITIES, type FieldsyncWorld, type Sizes, type World } from './scenarios/world';
 import { ADMIN_URL } from './support/postgres';
@@ -41,6 +42,7 @@ function scenarioTitles(z: Sizes): Record<string, string> {
     replay: `(e) Replay of ${k(z.n)} already-applied changes`,
     conflicts: `(d) Push ${k(z.n)} changes of which ${Math.round(z.conflictShare * 100)}% conflict`,
     devices: `(c) ${z.devices} devices pushing ${k(z.perDevice)} changes each at once`,
+    'devices-instances': `(c) The same through ${INSTANCES} instances on one PostgreSQL behind a round-robin proxy`,
     browser: `End to end: ${k(z.n)} changes queued in IndexedDB by the app's engine in Chromium, then online`,
   };
 }
@@ -64,6 +66,10 @@ interface Args {
 // Scenarios that build on another's data: the replay and the conflicts reuse the push's
 // records, and the selective pull's 10,000 are the ones the full pull loaded.
 const PREREQUISITES: Record<string, string[]> = { replay: ['push'], conflicts: ['push'], 'pull-selective': ['pull'] };
+/** Scenarios that start their own servers (api-main.ts, no build): asked for alone, nothing else starts. */
+const OWN_SERVERS = new Set(['flood', 'devices-instances']);
+/** Scenarios reported in another's table, as another row of it. */
+const REPORTED_AS: Record<string, string> = { 'devices-instances': 'devices' };
 
 /** The scenarios asked for with `--only`, and the ones they build on. */
 function withPrerequisites(asked: readonly string[]): Set<string> {
@@ -153,10 +159,18 @@ async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
   const sizes = sizesFor(args.quick, args.n);
   const SCENARIOS = scenarioTitles(sizes);
-  const wanted = (s: string) => (args.only ? args.only.has(s) : s !== 'browser' || !args.quick);
-  // Fairness under a flood: its own server (api-main.ts, no build) and users; figures in the log.
+  const wanted = (s: string) => (args.only ? args.only.has(s) : (s !== 'browser' && s !== 'flood') || !args.quick);
+  // Fairness under a flood: its own server (api-main.ts, no build) and users. Run as configured,
+  // and with the per-user running slots (http/user-gate.ts) out of the way, taking turns.
   if (wanted('flood')) {
-    await runFlood(ROOT, log);
+    const runs: Array<{ variant: string; result: FloodResult }> = [];
+    for (let i = 0; i < 2; i++) {
+      log('flood: as configured');
+      runs.push({ variant: 'default', result: await runFlood(ROOT, log) });
+      log('flood: without per-user running slots (FIELDSYNC_RUNNING_PER_USER=1000)');
+      runs.push({ variant: 'no-user-gate', result: await runFlood(ROOT, log, { env: { FIELDSYNC_RUNNING_PER_USER: '1000' } }) });
+    }
+    writeFileSync(path.join(ROOT, 'bench', 'results', args.quick ? 'flood-quick.json' : 'flood.json'), `${JSON.stringify({ at: new Date().toISOString(), runs }, null, 2)}\n`);
     if (args.only?.size === 1) return;
   }
   const started = Date.now();
@@ -164,7 +178,8 @@ async function main(): Promise<void> {
   const work = mkdtempSync(path.join(os.tmpdir(), 'fieldsync-bench-'));
   log(`fieldsync bench: ${args.quick ? 'quick' : 'full'}, ${args.runs} run(s) after a warm-up, work dir ${work}`);
   const appDir = args.appDir ?? ROOT;
-  if (!args.appDir) ensureBuild(args.build);
+  const ownServersOnly = args.only !== null && [...args.only].every((s) => OWN_SERVERS.has(s));
+  if (!args.appDir && !ownServersOnly) ensureBuild(args.build);
 
   const servers = {
     pg: new FieldsyncServer('postgres', appDir, work),
@@ -187,7 +202,7 @@ async function main(): Promise<void> {
   process.once('SIGTERM', onSignal);
 
   try {
-    for (const [id, server] of [['fieldsync-pg', servers.pg], ['fieldsync-pglite', servers.pglite]] as const) {
+    for (const [id, server] of ownServersOnly ? [] : ([['fieldsync-pg', servers.pg], ['fieldsync-pglite', servers.pglite]] as const)) {
       try {
         await server.start(maxSeconds);
         const missing = await server.missingEndpoints();
@@ -200,10 +215,17 @@ async function main(): Promise<void> {
         await server.stop();
       }
     }
-    await pouch.start(maxSeconds);
-    log(`pouchdb ready at ${pouch.baseUrl}`);
-    await raw.start([ENTITIES.push, ...ENTITIES.pull]);
-    const world: World = { sizes, fieldsync, pouch: { server: pouch, applied: new Map() }, raw: { db: raw, applied: new Map() } };
+    if (!ownServersOnly) {
+      await pouch.start(maxSeconds);
+      log(`pouchdb ready at ${pouch.baseUrl}`);
+      await raw.start([ENTITIES.push, ...ENTITIES.pull]);
+    }
+    const world: World = {
+      sizes,
+      fieldsync,
+      pouch: ownServersOnly ? null : { server: pouch, applied: new Map() },
+      raw: ownServersOnly ? null : { db: raw, applied: new Map() },
+    };
 
     const plan: Array<[string, () => ReturnType<typeof pushCases>]> = [
       ['pull', () => pullCases(world, false)],
@@ -215,13 +237,14 @@ async function main(): Promise<void> {
       ['replay', () => replayCases(world)],
       ['conflicts', () => conflictCases(world)],
       ['devices', () => deviceCases(world)],
+      ['devices-instances', () => instanceCases(world, appDir, work, maxSeconds)],
       ['browser', () => browserCases(world, ROOT, args.browserServers, log)],
     ];
     for (const [id, cases] of plan) {
       if (!wanted(id)) continue;
       log(`\n${SCENARIOS[id]}`);
       const runs = id === 'browser' ? args.browserRuns : id.startsWith('push-link') ? Math.min(args.runs, LINK_RUNS) : args.runs;
-      results.push(...(await runScenario(id, cases(), { runs, log })));
+      results.push(...(await runScenario(REPORTED_AS[id] ?? id, cases(), { runs, log })));
     }
     for (const w of fieldsync) if (w.server.sql) checks.push(...(await totalsCheck(w)));
   } finally {

@@ -85,6 +85,7 @@ export class FieldsyncServer {
       ...process.env,
       NODE_ENV: 'production',
       FIELDSYNC_SYNC_RATE_PER_MINUTE: '100000000',
+      FIELDSYNC_SYNC_BURST: '100000000',
       FIELDSYNC_WORK_UNITS_PER_MINUTE: '1000000000',
       FIELDSYNC_WORK_BURST: '1000000000',
       FIELDSYNC_LOG_LEVEL: 'warn',

@@ -1,4 +1,4 @@
-// Identity: roles, users, login (PROTOCOL.md "Identity and access").
+// Identity: roles, users, login (docs/protocol.md "Identity and access").
 import { z } from 'zod';
 import { wellFormedString } from './well-formed';
 

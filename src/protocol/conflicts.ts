@@ -1,4 +1,4 @@
-// Conflict log entries and their resolution (PROTOCOL.md "Conflicts").
+// Conflict log entries and their resolution (docs/protocol.md "Conflicts").
 import { z } from 'zod';
 import { HlcSchema, IdSchema, RecordTypeSchema, SyncRecordSchema } from './records';
 

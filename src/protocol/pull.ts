@@ -1,4 +1,4 @@
-// GET /api/v1/sync/pull (PROTOCOL.md "Pull").
+// GET /api/v1/sync/pull (docs/protocol.md "Pull").
 import { z } from 'zod';
 import { PULL_LIMIT_DEFAULT, PULL_LIMIT_MAX } from './limits';
 import { HlcSchema, IdSchema, SyncRecordSchema } from './records';

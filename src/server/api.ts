@@ -4,8 +4,13 @@ import type { ServerContext } from './context';
 import { type Handler, handle } from './http/handler';
 import { Admission } from './http/admission';
 import { admissionLimits, admitted } from './http/admit';
+import { UserGate } from './http/user-gate';
 import { verifyBearer } from './auth/authenticate';
 import { health } from './health/health';
+import { live } from './health/live';
+import { metricsHandler } from './metrics/metrics-handler';
+import { observeAll } from './metrics/observe-request';
+import { observePush } from './metrics/observe-push';
 import { login } from './auth/login';
 import { createEntity } from './admin/create-entity';
 import { createUser } from './admin/create-user';
@@ -21,6 +26,7 @@ import { pushHandler } from './sync/push/push-handler';
 import { listConflicts } from './sync/conflicts/list-conflicts';
 import { resolveConflict } from './sync/conflicts/resolve-conflict';
 import { syncStatus } from './sync/status/sync-status';
+import { liveEvents } from './sync/events/events-handler';
 import { addressLimited } from './limits/charge';
 
 export type Api = ReturnType<typeof createApi>;
@@ -29,12 +35,16 @@ export type ApiName = keyof Api;
 export function createApi(ctx: ServerContext) {
   // Every endpoint but health (the operator's probe) is bounded in requests and body memory in flight.
   const admission = new Admission(admissionLimits(ctx.config));
+  const gate = new UserGate(ctx.config.runningPerUser);
   const userOf = (request: Request) =>
     request.headers.has('authorization') ? verifyBearer(ctx, request).catch(() => null) : Promise.resolve(null);
   const h = (fn: (ctx: ServerContext, request: Request) => Promise<Response>): Handler =>
-    handle(ctx.log, admitted(admission, userOf, (request) => fn(ctx, request)));
-  return {
+    handle(ctx.log, admitted(admission, gate, userOf, (request) => fn(ctx, request)));
+  // Every request gets a request id, its metrics and its access log line (observe-request.ts).
+  return observeAll(ctx.metrics, ctx.log, {
     health: handle(ctx.log, addressLimited(ctx, (request) => health(ctx, request), { failOpen: true })),
+    healthLive: handle(ctx.log, live),
+    metrics: handle(ctx.log, addressLimited(ctx, (request) => metricsHandler(ctx, request))),
     login: h(login),
     adminCreateUser: h(createUser),
     adminCreateEntity: h(createEntity),
@@ -44,12 +54,13 @@ export function createApi(ctx: ServerContext) {
     adminListEntities: h(listEntities),
     adminRenameEntity: h(renameEntity),
     openApi: h((c, request) => addressLimited(c, (r) => openApiHandler(c, r))(request)),
-    syncPush: h(pushHandler),
+    syncPush: observePush(ctx.metrics, h(pushHandler)),
     syncPull: h(pull),
     syncConflicts: h(listConflicts),
     syncResolve: h(resolveConflict),
     syncStatus: h(syncStatus),
+    syncEvents: h(liveEvents),
     methodNotAllowed: handle(ctx.log, addressLimited(ctx, methodNotAllowed)),
     notFound: handle(ctx.log, addressLimited(ctx, unknownEndpoint)),
-  };
+  });
 }

@@ -1,17 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { configFromEnv } from './config';
-import { RECENT_RECORDS } from './sync/push/recent-records';
 
 describe('configuration from the environment', () => {
-  it('keeps 20,000 known records by default, the number FIELDSYNC_KNOWN_RECORDS gives, and none at 0', () => {
-    expect(configFromEnv({}).knownRecords).toBe(RECENT_RECORDS);
-    expect(RECENT_RECORDS).toBe(20_000);
-    expect(configFromEnv({ FIELDSYNC_KNOWN_RECORDS: '500' }).knownRecords).toBe(500);
-    expect(configFromEnv({ FIELDSYNC_KNOWN_RECORDS: '0' }).knownRecords).toBe(0);
+  it('takes the number FIELDSYNC_LOGIN_HASH_QUEUE gives, 0 included', () => {
+    expect(configFromEnv({ FIELDSYNC_LOGIN_HASH_QUEUE: '500' }).loginHashQueue).toBe(500);
+    expect(configFromEnv({ FIELDSYNC_LOGIN_HASH_QUEUE: '0' }).loginHashQueue).toBe(0);
   });
 
-  it.each(['-1', '1.5', 'many', '1e400'])('refuses FIELDSYNC_KNOWN_RECORDS=%s with a message naming it', (value) => {
-    expect(() => configFromEnv({ FIELDSYNC_KNOWN_RECORDS: value })).toThrow(/FIELDSYNC_KNOWN_RECORDS must be a whole number, 0 or more/);
+  it.each(['-1', '1.5', 'many', '1e400'])('refuses FIELDSYNC_LOGIN_HASH_QUEUE=%s with a message naming it', (value) => {
+    expect(() => configFromEnv({ FIELDSYNC_LOGIN_HASH_QUEUE: value })).toThrow(/FIELDSYNC_LOGIN_HASH_QUEUE must be a whole number, 0 or more/);
   });
 
   it('reads FIELDSYNC_TRUST_PROXY as the number of proxies in front of the server', () => {
@@ -26,7 +23,7 @@ describe('configuration from the environment', () => {
 
   it('bounds requests in flight and body memory by default, and reads the bounds and HTTP timeouts from the environment', () => {
     const d = configFromEnv({});
-    expect([d.maxInFlight, d.maxInFlightPerUser, d.bodyMemoryBytes]).toEqual([256, 16, undefined]);
+    expect([d.maxInFlight, d.maxInFlightPerUser, d.runningPerUser, d.bodyMemoryBytes]).toEqual([256, 32, 2, undefined]);
     // Longer than a load balancer's 60 s idle timeout.
     expect(d.keepAliveTimeoutMs).toBeGreaterThan(60_000);
     expect(d.headersTimeoutMs).toBeLessThan(d.requestTimeoutMs);
@@ -38,5 +35,12 @@ describe('configuration from the environment', () => {
     });
     expect([c.maxInFlight, c.maxInFlightPerUser, c.bodyMemoryBytes, c.keepAliveTimeoutMs]).toEqual([40, 4, 32 * 1024 * 1024, 75_000]);
     expect(() => configFromEnv({ FIELDSYNC_BODY_MEMORY_MB: '0' })).toThrow(/FIELDSYNC_BODY_MEMORY_MB must be a positive integer/);
+  });
+  it('drains for 30 s by default, and reads the grace (0: cut at once) and the metrics token', () => {
+    const d = configFromEnv({});
+    expect([d.shutdownGraceSeconds, d.metricsToken]).toEqual([30, undefined]);
+    const c = configFromEnv({ FIELDSYNC_SHUTDOWN_GRACE_SECONDS: '0', FIELDSYNC_METRICS_TOKEN: 'scrape' });
+    expect([c.shutdownGraceSeconds, c.metricsToken]).toEqual([0, 'scrape']);
+    expect(() => configFromEnv({ FIELDSYNC_SHUTDOWN_GRACE_SECONDS: '-1' })).toThrow(/FIELDSYNC_SHUTDOWN_GRACE_SECONDS/);
   });
 });

@@ -1,6 +1,5 @@
 // Server configuration from environment variables (documented in README "Configuration").
 import path from 'node:path';
-import { RECENT_RECORDS } from './sync/push/recent-records';
 
 export interface Config {
   /** `postgres://…`; unset means the embedded PGlite database in `dataDir`. */
@@ -37,21 +36,28 @@ export interface Config {
   readonly redisUrl: string | undefined;
   /** Prefix of every rate-limit key, so deployments (or tests) sharing a Redis or database never share a budget. */
   readonly limitsPrefix: string;
-  /** Records the push keeps as last stored or read (recent-records.ts); 0 keeps none. */
-  readonly knownRecords: number;
   /** Requests one instance handles at once, and of one user (http/admission.ts); beyond: 503, 429. */
   readonly maxInFlight: number;
   readonly maxInFlightPerUser: number;
+  /** Requests of one user that run at once on an instance; the rest of the user's wait their turn (user-gate.ts). */
+  readonly runningPerUser: number;
   /** Memory reserved for request bodies in flight on one instance; unset: a quarter of the V8 heap limit. */
   readonly bodyMemoryBytes: number | undefined;
   /** Node http server timeouts (node/http-server.ts): all headers, the whole request, an idle kept-alive connection. */
   readonly headersTimeoutMs: number;
   readonly requestTimeoutMs: number;
   readonly keepAliveTimeoutMs: number;
+  /** On SIGTERM, how long requests in flight may take to finish before their connections are cut (node/graceful-shutdown.ts). */
+  readonly shutdownGraceSeconds: number;
+  /** A bearer that may read GET /api/v1/metrics besides an admin's token (a Prometheus scrape job's); unset: admins only. */
+  readonly metricsToken: string | undefined;
   /** Bytes of record (or conflict) JSON one pull or conflict-list page may carry; one larger entry still goes alone. */
   readonly pageBytes: number;
   /** Past this age of the oldest transaction holding the pull feed back, health says degraded and a warning is logged. */
   readonly feedLagWarnSeconds: number;
+  /** Live-update streams (GET /sync/events) open at once on one instance, and of one user there; beyond: 429. */
+  readonly eventStreams: number;
+  readonly eventStreamsPerUser: number;
 }
 
 type Env = Record<string, string | undefined>;
@@ -96,17 +102,22 @@ export function configFromEnv(env: Env = process.env): Config {
     trustProxy: trustedProxies(env.FIELDSYNC_TRUST_PROXY),
     redisUrl: env.REDIS_URL || undefined,
     limitsPrefix: env.FIELDSYNC_LIMITS_PREFIX || 'fieldsync:',
-    knownRecords: int(env, 'FIELDSYNC_KNOWN_RECORDS', RECENT_RECORDS, 0),
     // A device runs two push lanes and a pull; a user may have a few devices.
     maxInFlight: int(env, 'FIELDSYNC_MAX_IN_FLIGHT', 256),
-    maxInFlightPerUser: int(env, 'FIELDSYNC_MAX_IN_FLIGHT_PER_USER', 16),
+    maxInFlightPerUser: int(env, 'FIELDSYNC_MAX_IN_FLIGHT_PER_USER', 32),
+    runningPerUser: int(env, 'FIELDSYNC_RUNNING_PER_USER', 2),
     bodyMemoryBytes: env.FIELDSYNC_BODY_MEMORY_MB ? int(env, 'FIELDSYNC_BODY_MEMORY_MB', 0) * 1024 * 1024 : undefined,
     headersTimeoutMs: int(env, 'FIELDSYNC_HEADERS_TIMEOUT_MS', 20_000),
     requestTimeoutMs: int(env, 'FIELDSYNC_REQUEST_TIMEOUT_MS', 300_000),
     // Longer than a load balancer's usual 60 s idle timeout, so the balancer closes first.
     keepAliveTimeoutMs: int(env, 'FIELDSYNC_KEEP_ALIVE_TIMEOUT_MS', 65_000),
+    shutdownGraceSeconds: int(env, 'FIELDSYNC_SHUTDOWN_GRACE_SECONDS', 30, 0),
+    metricsToken: env.FIELDSYNC_METRICS_TOKEN || undefined,
     pageBytes: int(env, 'FIELDSYNC_PAGE_BYTES', 4 * 1024 * 1024),
     feedLagWarnSeconds: int(env, 'FIELDSYNC_FEED_LAG_WARN_SECONDS', 30),
+    eventStreams: int(env, 'FIELDSYNC_EVENT_STREAMS', 2_000),
+    // The syncing tab of each of a few devices, and a reconnect overlapping the stream it replaces.
+    eventStreamsPerUser: int(env, 'FIELDSYNC_EVENT_STREAMS_PER_USER', 8),
   };
 }
 

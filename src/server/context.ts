@@ -8,11 +8,13 @@ import { type Clock, systemClock } from './clock';
 import type { Config } from './config';
 import type { Database } from './db/database';
 import { settings } from './db/schema';
+import { Drain } from './health/drain';
 import { type Limiters, createLimiters, limitStoreFor } from './limits/limiters';
 import { type Logger, createLogger } from './log';
+import { Metrics } from './metrics/metrics';
+import { databaseSources } from './metrics/sources';
 import { ServerHlc } from './server-hlc';
-import { GuessHints } from './sync/push/guess-hints';
-import { RecentRecords } from './sync/push/recent-records';
+import { EventHub } from './sync/events/event-hub';
 
 export type { Limiters } from './limits/limiters';
 
@@ -24,10 +26,12 @@ export interface ServerContext {
   readonly tokens: TokenSettings;
   readonly hlc: ServerHlc;
   readonly limits: Limiters;
-  /** Whose next push to decide on a guess first (sync/push/guess-hints.ts). */
-  readonly guessHints: GuessHints;
-  /** Records as last stored or read, for the push's start guess. */
-  readonly recentRecords: RecentRecords;
+  /** The instance's drain on SIGTERM: health 503 once begun; register there what must end then (streams). */
+  readonly drain: Drain;
+  /** The instance's Prometheus metrics (metrics/metrics.ts). */
+  readonly metrics: Metrics;
+  /** The instance's live-update streams (sync/events/event-hub.ts); they end when the drain begins. */
+  readonly events: EventHub;
 }
 
 export interface ContextOptions {
@@ -35,6 +39,8 @@ export interface ContextOptions {
   config: Config;
   clock?: Clock;
   log?: Logger;
+  /** The process's drain (runtime.ts), when the context serves a real server. */
+  drain?: Drain;
 }
 
 export async function createContext(opts: ContextOptions): Promise<ServerContext> {
@@ -42,6 +48,11 @@ export async function createContext(opts: ContextOptions): Promise<ServerContext
   const clock = opts.clock ?? systemClock;
   const secret = config.jwtSecret ?? (await storedSecret(database));
   const log = opts.log ?? createLogger();
+  const metrics = new Metrics();
+  Object.assign(metrics.sources, databaseSources(database));
+  const drain = opts.drain ?? new Drain();
+  const events = new EventHub({ database, config, clock, log });
+  drain.onDrain(() => events.close());
   return {
     database,
     config,
@@ -56,8 +67,9 @@ export async function createContext(opts: ContextOptions): Promise<ServerContext
     },
     hlc: new ServerHlc(clock),
     limits: createLimiters(limitStoreFor(database, config, log), config, clock),
-    guessHints: new GuessHints(),
-    recentRecords: new RecentRecords(config.knownRecords),
+    drain,
+    metrics,
+    events,
   };
 }
 

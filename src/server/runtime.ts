@@ -2,21 +2,26 @@
 // opened and migrated, demo data on a new embedded database, then the API. Started on the
 // first request and kept on globalThis, so every route bundle of Next.js shares one instance.
 // If start-up fails (database unreachable) requests get 503 and the next request tries again.
+// On SIGTERM the process drains (node/graceful-shutdown.ts) through `drain` and `shutdown`.
 import { mkdirSync } from 'node:fs';
 import { type Api, type ApiName, createApi } from './api';
 import { configFromEnv } from './config';
-import { createContext } from './context';
+import { type ServerContext, createContext } from './context';
 import { openDatabase } from './db/database';
+import { Drain } from './health/drain';
 import { toErrorResponse } from './http/handler';
 import { createLogger } from './log';
 import { isEmpty, seedDemo } from './seed/demo';
 
 const KEY = Symbol.for('fieldsync.server');
-type Holder = { ready?: Promise<Api> | undefined };
+type Holder = { ready?: Promise<{ api: Api; ctx: ServerContext }> | undefined; drain?: Drain };
 const holder = ((globalThis as Record<symbol, Holder>)[KEY] ??= {});
 const log = createLogger();
 
-export async function boot(): Promise<Api> {
+/** The process's drain: health answers 503 once it begins; streams register to end there. */
+export const drain = (holder.drain ??= new Drain());
+
+export async function boot(): Promise<{ api: Api; ctx: ServerContext }> {
   const config = configFromEnv();
   if (!config.databaseUrl) mkdirSync(config.dataDir, { recursive: true });
   const database = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir });
@@ -26,21 +31,30 @@ export async function boot(): Promise<Api> {
       await seedDemo(database.db);
       log.info('embedded database created with demo users');
     }
-    const ctx = await createContext({ database, config, log });
+    const ctx = await createContext({ database, config, log, drain });
     log.info({ database: database.kind }, 'fieldsync server ready');
-    return createApi(ctx);
+    return { api: createApi(ctx), ctx };
   } catch (e) {
     await database.close().catch(() => {});
     throw e;
   }
 }
 
-export function getApi(): Promise<Api> {
+export async function getApi(): Promise<Api> {
   holder.ready ??= boot().catch((e: unknown) => {
     holder.ready = undefined;
     throw e;
   });
-  return holder.ready;
+  return (await holder.ready).api;
+}
+
+/** Closes what the server holds open: the rate-limit store, then the database pool. */
+export async function shutdown(): Promise<void> {
+  const booted = await holder.ready?.catch(() => undefined);
+  if (!booted) return;
+  await booted.ctx.limits.close().catch((err: unknown) => log.warn({ err }, 'closing the rate-limit store failed'));
+  await booted.ctx.database.close();
+  log.info({ database: booted.ctx.database.kind }, 'database closed');
 }
 
 /** A route handler that calls the named API handler. */

@@ -41,6 +41,33 @@ describe.each(testDatabases())('health on $name', (factory) => {
   });
 });
 
+describe.each(testDatabases())('readiness and liveness on $name', (factory) => {
+  it('answers health 503 unavailable once the instance drains, while liveness stays 200', async () => {
+    const database = await factory.create();
+    try {
+      const server = await createTestServer(database);
+      expect((await server.api.health(get())).status).toBe(200);
+      await server.ctx.drain.begin();
+      const draining = await server.api.health(get());
+      expect(draining.status).toBe(503);
+      expect(HealthResponseSchema.strict().parse(await draining.json())).toEqual({ status: 'unavailable', db: 'ok' });
+      const live = await server.api.healthLive(new Request('http://test/api/v1/health/live'));
+      expect(live.status).toBe(200);
+      expect(await live.json()).toEqual({ status: 'ok' });
+    } finally {
+      await database.close();
+    }
+  });
+
+  it('answers liveness 200 with the database gone', async () => {
+    const database = await factory.create();
+    const server = await createTestServer(database);
+    await database.close();
+    expect((await server.api.health(get())).status).toBe(503);
+    expect((await server.api.healthLive(new Request('http://test/api/v1/health/live'))).status).toBe(200);
+  });
+});
+
 describe('health with PostgreSQL unreachable', () => {
   it('is 503 down, quickly, when nothing listens on the database port', async () => {
     const url = `postgres://postgres@127.0.0.1:${await closedPort()}/fieldsync`;

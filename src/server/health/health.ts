@@ -1,6 +1,8 @@
-// GET /api/v1/health (no auth): 200 `ok` when the database answers, with `feed: degraded` and the
-// lag when an open transaction has held the pull feed back for longer than
-// `config.feedLagWarnSeconds` (feed-lag.ts); 503 when the database does not answer.
+// GET /api/v1/health (no auth): readiness. 503 `unavailable` once the instance drains (SIGTERM,
+// drain.ts: the database is not asked then), so the load balancer stops sending it requests;
+// else 200 `ok` when the database answers, with `feed: degraded` and the lag when an open
+// transaction has held the pull feed back for longer than `config.feedLagWarnSeconds`
+// (feed-lag.ts); 503 when the database does not answer. Liveness is live.ts.
 import type { HealthResponse } from '@/protocol/status';
 import type { ServerContext } from '../context';
 import { json } from '../http/respond';
@@ -25,6 +27,10 @@ async function within<T>(promise: Promise<T>, ms: number): Promise<T | undefined
 }
 
 export async function health(ctx: ServerContext, _request: Request): Promise<Response> {
+  if (ctx.drain.draining) {
+    const draining: HealthResponse = { status: 'unavailable', db: 'ok' };
+    return json(503, draining);
+  }
   const ok = (await within(ctx.database.ping().then(() => true), PING_TIMEOUT_MS)) === true;
   if (!ok) {
     const down: HealthResponse = { status: 'unavailable', db: 'down' };

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { Admission } from './admission';
 import { ApiError } from './api-error';
 import { BODY_MEMORY_FACTOR, admissionLimits, admitted, bodyMemory, holdDecoded } from './admit';
+import { UserGate } from './user-gate';
 
 const post = (headers: Record<string, string>, body: BodyInit | null = '{}') =>
   new Request('http://test/api/v1/sync/batch', { method: 'POST', headers, body, duplex: 'half' } as RequestInit);
@@ -46,7 +47,7 @@ describe('admitted', () => {
   it('answers 503 with Retry-After past the requests in flight, and admits again once one is done', async () => {
     const admission = new Admission({ maxInFlight: 2, maxInFlightPerUser: 10, bodyMemoryBytes: 1e9 });
     const g = gate();
-    const h = admitted(admission, byHeader, g.handler);
+    const h = admitted(admission, new UserGate(100), byHeader, g.handler);
     const running = [h(post({})), h(post({}))];
     const [status, code, retryAfter] = await refusal(h(post({})));
     expect([status, code]).toEqual([503, 'UNAVAILABLE']);
@@ -64,7 +65,7 @@ describe('admitted', () => {
   it('answers 503 when the bodies in flight would pass the memory budget', async () => {
     const admission = new Admission({ maxInFlight: 100, maxInFlightPerUser: 100, bodyMemoryBytes: 10_000 * BODY_MEMORY_FACTOR });
     const g = gate();
-    const h = admitted(admission, byHeader, g.handler);
+    const h = admitted(admission, new UserGate(100), byHeader, g.handler);
     const first = h(post({ 'content-length': '8000' }));
     expect((await refusal(h(post({ 'content-length': '3000' }))))[0]).toBe(503);
     await tick();
@@ -75,7 +76,7 @@ describe('admitted', () => {
   it('answers 429 past one user\'s requests in flight, leaves other users and unauthenticated requests alone', async () => {
     const admission = new Admission({ maxInFlight: 100, maxInFlightPerUser: 2, bodyMemoryBytes: 1e9 });
     const g = gate();
-    const h = admitted(admission, byHeader, g.handler);
+    const h = admitted(admission, new UserGate(100), byHeader, g.handler);
     const running = [h(post({ 'x-user': 'ana' })), h(post({ 'x-user': 'ana' })), h(post({ 'x-user': 'ben' })), h(post({})), h(post({})), h(post({}))];
     await tick();
     const [status, code, retryAfter] = await refusal(h(post({ 'x-user': 'ana' })));
@@ -89,7 +90,7 @@ describe('admitted', () => {
 
   it('gives the slot back when the handler throws', async () => {
     const admission = new Admission({ maxInFlight: 1, maxInFlightPerUser: 1, bodyMemoryBytes: 1e9 });
-    const h = admitted(admission, byHeader, () => Promise.reject(new Error('boom')));
+    const h = admitted(admission, new UserGate(100), byHeader, () => Promise.reject(new Error('boom')));
     await expect(h(post({ 'x-user': 'ana' }))).rejects.toThrow('boom');
     expect(admission.usage()).toEqual({ inFlight: 0, reservedBytes: 0, users: 0 });
   });
@@ -97,8 +98,8 @@ describe('admitted', () => {
   it('reserves what an encoded body decodes to, and answers 503 when that passes the budget beside others', async () => {
     const admission = new Admission({ maxInFlight: 100, maxInFlightPerUser: 100, bodyMemoryBytes: 10_000 * BODY_MEMORY_FACTOR });
     const g = gate();
-    const other = admitted(admission, byHeader, g.handler)(post({ 'content-length': '1000' }));
-    const decoding = admitted(admission, byHeader, async (request) => {
+    const other = admitted(admission, new UserGate(100), byHeader, g.handler)(post({ 'content-length': '1000' }));
+    const decoding = admitted(admission, new UserGate(100), byHeader, async (request) => {
       holdDecoded(request, 5_000);
       expect(admission.usage().reservedBytes).toBe((1000 + 100 + 5_000) * BODY_MEMORY_FACTOR);
       holdDecoded(request, 5_000);
@@ -112,5 +113,32 @@ describe('admitted', () => {
     expect(admission.usage().reservedBytes).toBe(0);
     // A request this wrapper did not admit reserves nothing and is not refused.
     expect(() => holdDecoded(post({}), 1e12)).not.toThrow();
+  });
+});
+
+describe('admitted with a user gate', () => {
+  it('runs a flooding user\'s requests a few at a time while another user\'s go straight through', async () => {
+    const admission = new Admission({ maxInFlight: 100, maxInFlightPerUser: 100, bodyMemoryBytes: 1e9 });
+    const userGate = new UserGate(2);
+    const started: string[] = [];
+    const finish: Array<() => void> = [];
+    const h = admitted(admission, userGate, async (r: Request) => r.headers.get('x-user'), async (r) => {
+      started.push(r.headers.get('x-user') ?? '');
+      await new Promise<void>((resolve) => finish.push(resolve));
+      return new Response('ok');
+    });
+    const flood = Array.from({ length: 6 }, () => h(post({ 'x-user': 'ana' })));
+    const ben = h(post({ 'x-user': 'ben' }));
+    await tick();
+    await tick();
+    expect(started).toEqual(['ana', 'ana', 'ben']);
+    while (finish.length > 0) {
+      finish.splice(0).forEach((f) => f());
+      await tick();
+      await tick();
+    }
+    await Promise.all([...flood, ben]);
+    expect(started.filter((u) => u === 'ana')).toHaveLength(6);
+    expect(admission.usage().inFlight).toBe(0);
   });
 });

@@ -10,6 +10,7 @@ import { MAX_BATCH_BYTES } from '@/protocol/limits';
 import type { Admission, AdmissionLimits, Ticket } from './admission';
 import { ApiError, rateLimited } from './api-error';
 import type { Handler } from './handler';
+import type { Release, UserGate } from './user-gate';
 
 /** Heap a body takes per byte while it is read, decoded, held as text and parsed (bounded by read-json.ts). */
 export const BODY_MEMORY_FACTOR = 4;
@@ -57,17 +58,26 @@ export function holdDecoded(request: Request, bytes: number): void {
   if (ticket && !ticket.grow(bytes * BODY_MEMORY_FACTOR)) throw instanceBusy();
 }
 
-/** `fn` behind `admission`; `userOf` is the verified user id of the request's token, or null. */
-export function admitted(admission: Admission, userOf: (request: Request) => Promise<string | null>, fn: Handler): Handler {
+/**
+ * `fn` behind `admission`; `userOf` is the verified user id of the request's token, or null. A
+ * signed-in user's request then waits for one of the user's running slots at `gate`, held until
+ * its Response is made (a stream's body goes on after that without it).
+ */
+export function admitted(admission: Admission, gate: UserGate, userOf: (request: Request) => Promise<string | null>, fn: Handler): Handler {
   return async (request) => {
     const ticket = admission.admit(bodyMemory(request));
     if (ticket === null) throw instanceBusy();
     tickets.set(request, ticket);
+    let leave: Release | undefined;
     try {
       const userId = await userOf(request);
-      if (userId !== null && !ticket.joinUser(userId)) throw rateLimited(USER_RETRY_AFTER_SECONDS);
+      if (userId !== null) {
+        if (!ticket.joinUser(userId)) throw rateLimited(USER_RETRY_AFTER_SECONDS);
+        leave = await gate.enter(userId, request.signal);
+      }
       return await fn(request);
     } finally {
+      leave?.();
       ticket.release();
     }
   };

@@ -3,11 +3,13 @@
 // (Content-Encoding), as the device engine sends pushes: a batch of JSON shrinks several times,
 // which on a weak mobile connection is most of the time it takes. The limit holds for the body
 // both as sent and as decoded, so a small body that inflates past it (a zip bomb) is 413 too.
+// Inflating runs on libuv's thread pool (async zlib), so a large body never blocks the event loop.
 // What JSON.parse may build is bounded as well (json-value-count.ts): a body with more values
 // than `maxValues` is 413 before it is parsed, so no request holds more than a few MB of heap.
 // An encoded body's decoded size is reserved in the instance's body memory (admit.ts) before it
 // becomes text: 503 when the instance cannot take it now.
 // Text must be valid UTF-8: a stored string is never a silent replacement of what was sent.
+import { promisify } from 'node:util';
 import zlib from 'node:zlib';
 import type { z } from 'zod';
 import { ApiError, badRequest, payloadTooLarge } from './api-error';
@@ -34,8 +36,8 @@ export async function readJson(request: Request, limit: number, maxValues = maxV
   if (type && !/^application\/(.+\+)?json\b/i.test(type))
     throw new ApiError(415, 'UNSUPPORTED_MEDIA_TYPE', 'send the body as application/json');
   const decode = decoder(request.headers.get('content-encoding'));
-  const text = await readText(request, limit, decode && ((body, max) => {
-    const decoded = decode(body, max);
+  const text = await readText(request, limit, decode && (async (body, max) => {
+    const decoded = await decode(body, max);
     holdDecoded(request, decoded.byteLength);
     return decoded;
   }));
@@ -51,24 +53,27 @@ export async function readJson(request: Request, limit: number, maxValues = maxV
 
 const UTF8 = new TextDecoder('utf-8', { fatal: true });
 
-type Decode = ((body: Uint8Array, limit: number) => Uint8Array) | null;
+type Decode = ((body: Uint8Array, limit: number) => Promise<Uint8Array>) | null;
+type Inflate = (body: Uint8Array, options: zlib.ZlibOptions) => Promise<Buffer>;
+const gunzip: Inflate = promisify(zlib.gunzip);
+const inflate: Inflate = promisify(zlib.inflate);
 
 /** How to decode a body sent with this Content-Encoding; 415 for a coding not supported. */
 function decoder(header: string | null): Decode {
   const coding = header?.trim().toLowerCase() ?? '';
   if (coding === '' || coding === 'identity') return null;
-  if (coding === 'gzip' || coding === 'x-gzip') return (body, limit) => inflated(zlib.gunzipSync, body, limit, 'gzip');
-  if (coding === 'deflate') return (body, limit) => inflated(zlib.inflateSync, body, limit, 'deflate');
+  if (coding === 'gzip' || coding === 'x-gzip') return (body, limit) => inflated(gunzip, body, limit, 'gzip');
+  if (coding === 'deflate') return (body, limit) => inflated(inflate, body, limit, 'deflate');
   throw new ApiError(415, 'UNSUPPORTED_MEDIA_TYPE', 'send the body gzip- or deflate-encoded, or not encoded', undefined, {
     'Accept-Encoding': REQUEST_CODINGS,
   });
 }
 
-function inflated(inflate: typeof zlib.gunzipSync, body: Uint8Array, limit: number, coding: string): Uint8Array {
+async function inflated(inflate: Inflate, body: Uint8Array, limit: number, coding: string): Promise<Uint8Array> {
   let out: Uint8Array;
   try {
     // One byte past the limit: enough to know the body is over it, never more held in memory.
-    out = inflate(body, { maxOutputLength: limit + 1 });
+    out = await inflate(body, { maxOutputLength: limit + 1 });
   } catch (e) {
     if ((e as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE') throw payloadTooLarge(limit);
     throw badRequest(`the request body is not valid ${coding}`);
@@ -92,7 +97,7 @@ async function readText(request: Request, limit: number, decode: Decode = null):
     }
     chunks.push(value);
   }
-  const body = decode === null ? concat(chunks, size) : decode(concat(chunks, size), limit);
+  const body = decode === null ? concat(chunks, size) : await decode(concat(chunks, size), limit);
   try {
     return UTF8.decode(body);
   } catch {

@@ -8,9 +8,9 @@ import type { ServerResponse } from 'node:http';
 import { configFromEnv } from '../config';
 import { openDatabase } from '../db/database';
 import { createLogger } from '../log';
-import { route } from '../runtime';
+import { drain, route, shutdown } from '../runtime';
 import { isEmpty, seedDemo } from '../seed/demo';
-import { exitOnSignals } from './graceful-shutdown';
+import { drainOnSignals } from './graceful-shutdown';
 import { createHttpServer } from './http-server';
 import { serverOptions } from './server-options';
 
@@ -34,12 +34,13 @@ function notNext(_req: unknown, res: ServerResponse): Promise<void> {
   return Promise.resolve();
 }
 
-const server = createHttpServer({ api: route, next: notNext, log: createLogger(), timeouts: config });
+const log = createLogger();
+const server = createHttpServer({ api: route, next: notNext, log, timeouts: config, draining: () => drain.draining });
 server.on('error', (e) => {
   console.error(`fieldsync-api: the server failed: ${e.message}`);
   process.exit(1);
 });
-exitOnSignals(server, () => Promise.resolve());
+drainOnSignals({ server, drain, graceMs: config.shutdownGraceSeconds * 1000, log, close: shutdown });
 server.listen(port, hostname, () => {
   const address = server.address();
   const shown = typeof address === 'object' && address ? address.port : port;

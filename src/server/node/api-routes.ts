@@ -1,13 +1,12 @@
-// The API's routing table: which handler (ApiName) answers which method on which path under
-// /api, for the Node http server (http-server.ts). It says exactly what the App Router route
-// files say (src/app/api/**/route.ts, which `next dev` still serves); api-routes.test.ts reads
-// those files and fails when the two differ.
+// The API's routing table, its one source: which handler (ApiName) answers which method on
+// which path under /api, for production's Node http server (http-server.ts) and for `next dev`
+// (the one catch-all route file, src/app/api/[...path]/route.ts, through api-dispatch.ts).
 //
-// What Next.js makes of those route files, and so what this table answers:
+// What it answers:
 // - GET POST PUT PATCH DELETE: the path's handler, or `methodNotAllowed` (405 JSON) for a
 //   method it does not list; any other path under /api/ is `notFound` (the catch-all, 404 JSON);
 // - HEAD: the GET handler, sent without its body;
-// - OPTIONS: 204 with an Allow header naming every method (route files export all five).
+// - OPTIONS: 204 with an Allow header naming every method.
 // - any other method (TRACE, CONNECT…) on a path under /api/: 405 JSON (Next.js answered a
 //   plain-text 500);
 // - percent-escapes: the path as decoded, segment by segment (a decoded `/` or a character no
@@ -23,6 +22,8 @@ type MethodTable = Readonly<Partial<Record<RouteMethod, ApiName>>>;
 /** Paths as the App Router spells them (`[id]`: any one segment) and the methods each serves. */
 export const API_ROUTES = {
   '/api/v1/health': { GET: 'health' },
+  '/api/v1/health/live': { GET: 'healthLive' },
+  '/api/v1/metrics': { GET: 'metrics' },
   '/api/v1/openapi.json': { GET: 'openApi' },
   '/api/v1/auth/login': { POST: 'login' },
   '/api/v1/admin/users': { GET: 'adminListUsers', POST: 'adminCreateUser' },
@@ -35,9 +36,10 @@ export const API_ROUTES = {
   '/api/v1/sync/conflicts': { GET: 'syncConflicts' },
   '/api/v1/sync/resolve': { POST: 'syncResolve' },
   '/api/v1/sync/status': { GET: 'syncStatus' },
+  '/api/v1/sync/events': { GET: 'syncEvents' },
 } as const satisfies Record<string, MethodTable>;
 
-/** What every other path under /api/ answers, for every method (src/app/api/[...path]). */
+/** What every other path under /api/ answers, for every method. */
 export const CATCH_ALL: ApiName = 'notFound';
 
 /** The Allow header of OPTIONS, as Next.js writes it: the exported methods, HEAD and OPTIONS, sorted. */
@@ -48,7 +50,7 @@ export type ApiMatch =
   | { readonly kind: 'options' }
   /** A malformed percent-escape in the path (400). */
   | { readonly kind: 'malformed' }
-  /** A method no route file can export (TRACE, CONNECT…; a Web Request cannot even carry some): 405. */
+  /** A method outside ROUTE_METHODS (TRACE, CONNECT…; a Web Request cannot even carry some): 405. */
   | { readonly kind: 'unsupported-method' };
 
 // A path Next.js routes as it is: segments of unreserved and sub-delimiter characters, none

@@ -1,3 +1,4 @@
+import http from 'node:http';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import zlib from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -147,5 +148,26 @@ describe('the Node http server timeouts', () => {
       timeouts: { headersTimeoutMs: 11_000, requestTimeoutMs: 99_000, keepAliveTimeoutMs: 65_000 },
     });
     expect([server.headersTimeout, server.requestTimeout, server.keepAliveTimeout]).toEqual([11_000, 99_000, 65_000]);
+  });
+});
+
+describe('the Node http server in a drain', () => {
+  it('keeps connections alive until the drain, then answers with Connection: close', async () => {
+    let draining = false;
+    const server = await listen(
+      createHttpServer({ api: () => async () => new Response('{}'), next: fakeNext, log: createLogger('silent'), draining: () => draining }),
+    );
+    const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+    try {
+      const before = await send(`${server.url}/api/v1/health`, { agent });
+      expect(before.headers.connection).toBe('keep-alive');
+      draining = true;
+      const during = await send(`${server.url}/api/v1/health`, { agent });
+      expect(during.reusedSocket).toBe(true);
+      expect(during.headers.connection).toBe('close');
+    } finally {
+      agent.destroy();
+      await server.close();
+    }
   });
 });

@@ -6,23 +6,24 @@
 // to a request before its route handler (middleware, next.config headers, redirects, rewrites;
 // the app has none) does not happen to the requests answered here.
 //
-// Every API answer carries the API's security headers (http/security-headers.ts), and a path
-// under /api/ with a malformed percent-escape is 400 JSON. Timeouts are explicit (config.ts):
-// a client gets `headersTimeoutMs` to send its headers and `requestTimeoutMs` for the whole
-// request; an idle kept-alive connection is closed after `keepAliveTimeoutMs`, longer than a
-// load balancer's usual 60 s, so that the balancer never reuses a connection being closed.
+// Every API answer carries the API's security headers (http/security-headers.ts); the answers
+// that need no handler (OPTIONS, a malformed path, an unknown method) are api-dispatch.ts's.
+// Timeouts are explicit (config.ts): a client gets `headersTimeoutMs` to send its headers and
+// `requestTimeoutMs` for the whole request; an idle kept-alive connection is closed after
+// `keepAliveTimeoutMs`, longer than a load balancer's usual 60 s, so that the balancer never
+// reuses a connection being closed.
+// While the instance drains (graceful-shutdown.ts) every API answer says `Connection: close`.
 //
 // Nothing a request does may take the process down: a handler that throws (or a body that fails
 // before anything was sent) answers the protocol's JSON 500 (toErrorResponse); anything else
 // answers a plain 500 as `next start` did, or ends the connection when the answer is half sent.
 import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http';
 import type { ApiName } from '../api';
-import { ApiError, badRequest } from '../http/api-error';
 import { type Handler, toErrorResponse } from '../http/handler';
-import { errorResponse } from '../http/respond';
 import { API_SECURITY_HEADERS } from '../http/security-headers';
 import type { Logger } from '../log';
-import { ALLOW, matchApiRoute } from './api-routes';
+import { fixedAnswer } from './api-dispatch';
+import { matchApiRoute } from './api-routes';
 import { toWebRequest } from './node-request';
 import { writeWebResponse } from './node-response';
 
@@ -33,6 +34,8 @@ export interface HttpServerOptions {
   next: (req: IncomingMessage, res: ServerResponse) => Promise<void>;
   log: Logger;
   timeouts?: ServerTimeouts;
+  /** True once the instance drains (graceful-shutdown.ts): API answers then close their connection. */
+  draining?: () => boolean;
 }
 
 export interface ServerTimeouts {
@@ -52,7 +55,11 @@ export function createHttpServer(opts: HttpServerOptions): Server {
   async function serveApi(req: IncomingMessage, res: ServerResponse, name: ApiName, head: boolean): Promise<void> {
     const request = toWebRequest(req, res);
     const acceptEncoding = request.headers.get('accept-encoding') ?? undefined;
-    const write = (response: Response) => writeWebResponse(res, response, { head, acceptEncoding });
+    const write = (response: Response) => {
+      // Decided at the answer, not the request: a request that began before the drain ends its connection too.
+      if (opts.draining?.() && !res.headersSent) res.setHeader('Connection', 'close');
+      return writeWebResponse(res, response, { head, acceptEncoding });
+    };
     let response: Response;
     try {
       response = await handlerOf(name)(request);
@@ -73,16 +80,8 @@ export function createHttpServer(opts: HttpServerOptions): Server {
     try {
       if (match === null) return await opts.next(req, res);
       for (const name in API_SECURITY_HEADERS) res.setHeader(name, API_SECURITY_HEADERS[name]!);
-      if (match.kind === 'malformed' || match.kind === 'unsupported-method') {
-        const error =
-          match.kind === 'malformed'
-            ? badRequest('the path has a malformed percent-escape')
-            : new ApiError(405, 'METHOD_NOT_ALLOWED', `the API does not accept ${req.method}`, undefined, { Allow: ALLOW });
-        await writeWebResponse(res, errorResponse(error), { head: req.method === 'HEAD', acceptEncoding: undefined });
-      } else if (match.kind === 'options') {
-        res.writeHead(204, { allow: ALLOW });
-        res.end();
-      } else await serveApi(req, res, match.name, match.head);
+      if (match.kind === 'handler') await serveApi(req, res, match.name, match.head);
+      else await writeWebResponse(res, fixedAnswer(match, req.method), { head: req.method === 'HEAD', acceptEncoding: undefined });
     } catch (e) {
       opts.log.error({ err: e, url, method: req.method }, 'request failed');
       // As `next start` answered a failure of its own handler; a half-sent answer cannot be mended.

@@ -5,8 +5,8 @@
 import './production-env';
 import { configFromEnv } from '../config';
 import { createLogger } from '../log';
-import { route } from '../runtime';
-import { exitOnSignals } from './graceful-shutdown';
+import { drain, route, shutdown } from '../runtime';
+import { drainOnSignals } from './graceful-shutdown';
 import { createHttpServer } from './http-server';
 import { serverOptions } from './server-options';
 
@@ -25,12 +25,23 @@ const { default: next } = await import('next');
 const app = next({ dev: false, dir: process.cwd(), ...(hostname ? { hostname } : {}), port });
 await app.prepare();
 
-const server = createHttpServer({ api: route, next: app.getRequestHandler(), log: createLogger(), timeouts: configFromEnv() });
+const config = configFromEnv();
+const log = createLogger();
+const server = createHttpServer({ api: route, next: app.getRequestHandler(), log, timeouts: config, draining: () => drain.draining });
 server.on('error', (e) => {
   console.error(`fieldsync: the server failed: ${e.message}`);
   process.exit(1);
 });
-exitOnSignals(server, () => app.close());
+drainOnSignals({
+  server,
+  drain,
+  graceMs: config.shutdownGraceSeconds * 1000,
+  log,
+  close: async () => {
+    await app.close();
+    await shutdown();
+  },
+});
 server.listen(port, hostname, () => {
   const address = server.address();
   const shown = typeof address === 'object' && address ? address.port : port;

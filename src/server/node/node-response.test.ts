@@ -1,3 +1,4 @@
+import http from 'node:http';
 import zlib from 'node:zlib';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type Listening, listen, send } from './http-test-kit';
@@ -105,5 +106,30 @@ describe('writeWebResponse', () => {
     const gzipped = await send(url, { headers: { 'accept-encoding': 'gzip' } });
     expect(gzipped.headers['content-encoding']).toBe('gzip');
     expect(zlib.gunzipSync(gzipped.body).toString()).toBe(parts.join(''));
+  });
+
+  it('sends an event stream uncompressed, its headers and each event at once', async () => {
+    let push!: (text: string) => void;
+    const url = await serving(
+      () =>
+        new Response(
+          new ReadableStream<Uint8Array>({ start: (c) => void (push = (t) => c.enqueue(new TextEncoder().encode(t))) }),
+          { headers: { 'content-type': 'text/event-stream', 'cache-control': 'no-store, no-transform' } },
+        ),
+    );
+    const res = await new Promise<http.IncomingMessage>((resolve, reject) =>
+      http.get(url, { headers: { 'accept-encoding': 'gzip' } }, resolve).on('error', reject),
+    );
+    // The headers came before any event: nothing was held back to look for a second chunk.
+    expect(res.headers['content-type']).toBe('text/event-stream');
+    expect(res.headers['content-encoding']).toBeUndefined();
+    const next = () => new Promise<string>((resolve) => res.once('data', (b: Buffer) => resolve(b.toString())));
+    const first = next();
+    push('event: changes\ndata: {}\n\n');
+    expect(await first).toBe('event: changes\ndata: {}\n\n');
+    const second = next();
+    push(': keep-alive\n\n');
+    expect(await second).toBe(': keep-alive\n\n');
+    res.destroy();
   });
 });

@@ -2,13 +2,16 @@
 // every header (each Set-Cookie on its own, from `getSetCookie()`), and the body compressed
 // when the client accepts it (content-encoding.ts). A body that arrives in one chunk (every
 // JSON answer) is sent as one buffer with its Content-Length; a longer stream is piped with
-// back-pressure. HEAD, 204 and 304 get the headers only.
+// back-pressure. HEAD, 204 and 304 get the headers only. An event stream (text/event-stream,
+// live updates) is never compressed nor held back: its headers and each event go out at once.
 import type { OutgoingHttpHeaders, ServerResponse } from 'node:http';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import type { ReadableStream as NodeReadableStream } from 'node:stream/web';
 import { type Coding, MIN_COMPRESSED_BYTES, compress, compressor, isCompressible, negotiateCoding } from './content-encoding';
 
 const VARY_ACCEPT_ENCODING = /(?:^|,)\s*accept-encoding\s*(?:,|$)/i;
+const EVENT_STREAM = /^\s*text\/event-stream\s*(?:;|$)/i;
 
 export interface WriteOptions {
   /** The request was HEAD: no body. */
@@ -20,7 +23,8 @@ export interface WriteOptions {
 export async function writeWebResponse(res: ServerResponse, response: Response, opts: WriteOptions): Promise<void> {
   const headers = nodeHeaders(response.headers);
   let coding: Coding | null = null;
-  if (isCompressible(response.headers)) {
+  const eventStream = EVENT_STREAM.test(response.headers.get('content-type') ?? '');
+  if (!eventStream && isCompressible(response.headers)) {
     headers.vary = withVary(response.headers.get('vary'));
     coding = opts.head ? null : negotiateCoding(opts.acceptEncoding);
   }
@@ -29,6 +33,14 @@ export async function writeWebResponse(res: ServerResponse, response: Response, 
     if (body) void body.cancel().catch(() => {});
     res.writeHead(response.status, headers);
     res.end();
+    return;
+  }
+
+  if (eventStream) {
+    res.writeHead(response.status, headers);
+    res.flushHeaders();
+    // A client that goes away ends its stream; that is no failure of the server's.
+    await pipeline(Readable.fromWeb(body as NodeReadableStream<Uint8Array>), res).catch(() => res.destroy());
     return;
   }
 

@@ -34,7 +34,7 @@ function errorBodyFor(codes: ErrorCode[]) {
 function responsesOf(doc: RouteDoc): ZodOpenApiResponsesObject {
   const responses: ZodOpenApiResponsesObject = {};
   for (const [status, r] of Object.entries(doc.responses))
-    responses[status as '200'] = { description: r.description, content: { 'application/json': { schema: r.schema } } };
+    responses[status as '200'] = { description: r.description, content: { [r.contentType ?? 'application/json']: { schema: r.schema } } };
   const byStatus = new Map<number, ErrorCode[]>();
   for (const code of errorCodesOf(doc)) {
     const status = ERROR_STATUS[code];

@@ -19,7 +19,8 @@ function validatorFor(path: string, method: string, status: number): ValidateFun
   const op = doc.paths[path]?.[method.toLowerCase()];
   if (!op) return `${method} ${path} is not in the document`;
   const response = op.responses[String(status)] as { content?: Record<string, { schema?: Json }> } | undefined;
-  const schema = response?.content?.['application/json']?.schema;
+  // Each status has one media type: JSON, or the route's own (metrics' Prometheus text).
+  const schema = Object.values(response?.content ?? {})[0]?.schema;
   if (!schema) return `${method} ${path} does not document the status ${status}`;
   const v = ajv.compile(schema);
   compiled.set(key, v);

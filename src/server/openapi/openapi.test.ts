@@ -65,7 +65,10 @@ describe.each(testDatabases())('every route answers as documented on $name', (fa
         ...(body === undefined ? {} : { body: JSON.stringify(body) }),
       }),
     );
-    const json = (await res.json()) as Record<string, unknown>;
+    const isJson = res.headers.get('content-type')?.startsWith('application/json') ?? false;
+    // An event stream does not end by itself: its status and headers are the answer.
+    const stream = res.headers.get('content-type')?.startsWith('text/event-stream') ?? false;
+    const json = (isJson ? await res.json() : stream ? await res.body!.cancel().then(() => '') : await res.text()) as Record<string, unknown>;
     expect(undocumented(openApiPath(route.path), method, res.status, json), `${method} ${url}`).toEqual([]);
     seen.add(`${method} ${route.path} ${res.status}`);
     return { status: res.status, body: json };
@@ -74,6 +77,10 @@ describe.each(testDatabases())('every route answers as documented on $name', (fa
   it('answers each route with documented bodies, successes and errors alike', async () => {
     expect((await call('GET', '/api/v1/health', undefined)).status).toBe(200);
     expect((await call('GET', '/api/v1/openapi.json', undefined)).status).toBe(200);
+    expect((await call('GET', '/api/v1/health/live', undefined)).status).toBe(200);
+    expect((await call('GET', '/api/v1/metrics', 'admin')).status).toBe(200);
+    expect((await call('GET', '/api/v1/metrics', 'ana')).status).toBe(403);
+    expect((await call('GET', '/api/v1/metrics', undefined)).status).toBe(401);
     expect((await call('POST', '/api/v1/auth/login', undefined, { email: 'ana@demo.fieldsync', password: 'fieldsync-demo' })).status).toBe(200);
     expect((await call('POST', '/api/v1/auth/login', undefined, { email: 'ana@demo.fieldsync', password: 'wrong password' })).status).toBe(401);
 
@@ -112,6 +119,8 @@ describe.each(testDatabases())('every route answers as documented on $name', (fa
     expect((await call('POST', '/api/v1/sync/resolve', 'cora', { conflictId, action: 'accept' })).status).toBe(409);
     expect((await call('GET', '/api/v1/sync/status', 'ana')).status).toBe(200);
     expect((await call('GET', '/api/v1/sync/status', 'not.a.token')).status).toBe(401);
+    expect((await call('GET', '/api/v1/sync/events', 'ana')).status).toBe(200);
+    expect((await call('GET', '/api/v1/sync/events', undefined)).status).toBe(401);
 
     const succeeded = routeMethods.filter(({ path, method }) => ![...seen].some((s) => s.startsWith(`${method} ${path} 2`)));
     expect(succeeded, 'routes this test never saw succeed').toEqual([]);

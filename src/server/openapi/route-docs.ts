@@ -34,7 +34,7 @@ export interface RouteDoc {
   readonly query?: z.ZodObject;
   readonly body?: z.ZodType;
   /** Responses that are not the error body, by status. */
-  readonly responses: Readonly<Record<number, { readonly description: string; readonly schema: z.ZodType }>>;
+  readonly responses: Readonly<Record<number, { readonly description: string; readonly schema: z.ZodType; /** Default application/json. */ readonly contentType?: string }>>;
   /** Error codes particular to this route (document.ts adds the shared ones). */
   readonly errors: readonly ErrorCode[];
 }
@@ -55,9 +55,27 @@ export const ROUTE_DOCS: RouteDocs = {
       access: 'public',
       responses: {
         200: { description: 'the server and its database answer', schema: HealthResponseSchema },
-        503: { description: 'the database does not answer (with Retry-After)', schema: HealthResponseSchema },
+        503: { description: 'the instance is draining (SIGTERM), or the database does not answer (with Retry-After)', schema: HealthResponseSchema },
       },
       errors: [],
+    },
+  },
+  '/api/v1/health/live': {
+    GET: {
+      summary: 'Liveness: whether the process answers',
+      description: 'Does not touch the database: an orchestrator restarts the process when this fails, and takes it out of rotation when /api/v1/health (readiness) does.',
+      access: 'public',
+      responses: ok('the process is running', z.object({ status: z.literal('ok') })),
+      errors: [],
+    },
+  },
+  '/api/v1/metrics': {
+    GET: {
+      summary: "The instance's metrics, in Prometheus text format",
+      description: 'For a bearer equal to FIELDSYNC_METRICS_TOKEN (a scrape job) or an admin\'s token. Each instance reports its own; scrape every instance.',
+      access: 'admin',
+      responses: { 200: { description: 'Prometheus text exposition format 0.0.4', schema: z.string(), contentType: 'text/plain; version=0.0.4' } },
+      errors: ['FORBIDDEN'],
     },
   },
   '/api/v1/openapi.json': {
@@ -183,6 +201,16 @@ export const ROUTE_DOCS: RouteDocs = {
       summary: "The caller's sync status",
       access: 'any user',
       responses: ok('server clock, open conflicts, last push and pull', SyncStatusResponseSchema),
+      errors: [],
+    },
+  },
+  '/api/v1/sync/events': {
+    GET: {
+      summary: 'Live updates: a Server-Sent Events stream of hints',
+      description:
+        'Events: `changes` {entityIds} (records of those entities changed: pull), `conflicts` {open} (coordinators and admins: the open conflicts they may resolve), `overwritten` {recordIds} (another user replaced your applied write). A comment line every 25 s; the stream ends when the token expires. Streams are bounded per user and per instance (429). Hints only: pull stays the source of records.',
+      access: 'any user',
+      responses: { 200: { description: 'the event stream', schema: z.string(), contentType: 'text/event-stream' } },
       errors: [],
     },
   },

@@ -1,8 +1,15 @@
+// Every API request under `next dev` (and any the production server leaves to Next.js) comes
+// here and goes through the same routing table and handlers as production's Node server
+// (src/server/node/api-dispatch.ts), so the two cannot drift.
+import { dispatchApi } from '@/server/node/api-dispatch';
 import { route } from '@/server/runtime';
 
-// Any other path under /api: a JSON 404 instead of Next.js's HTML page.
-export const GET = route('notFound');
-export const POST = route('notFound');
-export const PUT = route('notFound');
-export const PATCH = route('notFound');
-export const DELETE = route('notFound');
+const handler = (request: Request) => dispatchApi(request, route);
+
+export const GET = handler;
+export const HEAD = handler;
+export const POST = handler;
+export const PUT = handler;
+export const PATCH = handler;
+export const DELETE = handler;
+export const OPTIONS = handler;

@@ -1,4 +1,4 @@
-// GET /api/v1/sync/conflicts?status=open|resolved&entityId=&limit=&cursor= (PROTOCOL.md
+// GET /api/v1/sync/conflicts?status=open|resolved&entityId=&limit=&cursor= (docs/protocol.md
 // "Conflicts"): the conflict log of the entities the caller may see, newest first, a page at a
 // time: {conflicts, cursor?, hasMore}. A page holds at most `limit` entries (default 100, at most
 // 500) and at most `config.pageBytes` of their JSON, cut in the query (one entry larger than that

@@ -1,4 +1,4 @@
-// GET /api/v1/sync/pull?cursor=&limit= (PROTOCOL.md "Pull"): a page of the caller's feed,
+// GET /api/v1/sync/pull?cursor=&limit= (docs/protocol.md "Pull"): a page of the caller's feed,
 // the entity list when it changed, entities lost since the cursor, and the next cursor.
 // The feed rules are in pull-feed.ts (no gaps, bytes per page) and pull-plan.ts (assignment
 // changes). A page ends early, with hasMore, once `config.pageBytes` of record data is in it.
@@ -80,7 +80,9 @@ export async function pull(ctx: ServerContext, request: Request): Promise<Respon
     serverHlc: ctx.hlc.current(),
   };
   notePullFeedLag(ctx);
-  return chargedJson(ctx, caller.id, body);
+  const response = await chargedJson(ctx, caller.id, body);
+  ctx.metrics.recordsPulled.inc(served.length);
+  return response;
 }
 
 const uuidArray = (ids: readonly string[]) => `{${ids.join(',')}}`;
