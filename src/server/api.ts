@@ -35,7 +35,7 @@ export type ApiName = keyof Api;
 export function createApi(ctx: ServerContext) {
   // Every endpoint but health (the operator's probe) is bounded in requests and body memory in flight.
   const admission = new Admission(admissionLimits(ctx.config));
-  const gate = new UserGate(ctx.config.runningPerUser);
+  const gate = new UserGate(ctx.config.runningPerUser, ctx.config.runningBytesPerUser);
   const userOf = (request: Request) =>
     request.headers.has('authorization') ? verifyBearer(ctx, request).catch(() => null) : Promise.resolve(null);
   const h = (fn: (ctx: ServerContext, request: Request) => Promise<Response>): Handler =>

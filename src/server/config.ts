@@ -41,6 +41,8 @@ export interface Config {
   readonly maxInFlightPerUser: number;
   /** Requests of one user that run at once on an instance; the rest of the user's wait their turn (user-gate.ts). */
   readonly runningPerUser: number;
+  /** Request body those running requests of one user may hold between them; a larger one runs alone. */
+  readonly runningBytesPerUser: number;
   /** Memory reserved for request bodies in flight on one instance; unset: a quarter of the V8 heap limit. */
   readonly bodyMemoryBytes: number | undefined;
   /** Node http server timeouts (node/http-server.ts): all headers, the whole request, an idle kept-alive connection. */
@@ -106,6 +108,7 @@ export function configFromEnv(env: Env = process.env): Config {
     maxInFlight: int(env, 'FIELDSYNC_MAX_IN_FLIGHT', 256),
     maxInFlightPerUser: int(env, 'FIELDSYNC_MAX_IN_FLIGHT_PER_USER', 32),
     runningPerUser: int(env, 'FIELDSYNC_RUNNING_PER_USER', 2),
+    runningBytesPerUser: int(env, 'FIELDSYNC_RUNNING_BYTES_PER_USER', 1024 * 1024),
     bodyMemoryBytes: env.FIELDSYNC_BODY_MEMORY_MB ? int(env, 'FIELDSYNC_BODY_MEMORY_MB', 0) * 1024 * 1024 : undefined,
     headersTimeoutMs: int(env, 'FIELDSYNC_HEADERS_TIMEOUT_MS', 20_000),
     requestTimeoutMs: int(env, 'FIELDSYNC_REQUEST_TIMEOUT_MS', 300_000),

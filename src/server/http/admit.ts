@@ -47,6 +47,21 @@ export function bodyMemory(request: Request, ceiling = MAX_BATCH_BYTES): number 
   return size * BODY_MEMORY_FACTOR;
 }
 
+/** How much a compressed JSON body grows when decoded, as a rule of thumb for its weight. */
+const TYPICAL_JSON_INFLATION = 6;
+
+/**
+ * The weight of a request at the user gate (user-gate.ts): the body's declared size, as decoded
+ * when it comes encoded; 0 without a body. Its real size is not known before it is read.
+ */
+export function bodyWeight(request: Request): number {
+  if (request.body === null || request.method === 'GET' || request.method === 'HEAD') return 0;
+  const declared = Number(request.headers.get('content-length') ?? Number.NaN);
+  const size = Number.isFinite(declared) && declared >= 0 ? Math.min(declared, MAX_BATCH_BYTES) : MAX_BATCH_BYTES;
+  const encoded = (request.headers.get('content-encoding') ?? 'identity').trim().toLowerCase() !== 'identity';
+  return encoded ? Math.min(size * TYPICAL_JSON_INFLATION, MAX_BATCH_BYTES) : size;
+}
+
 const tickets = new WeakMap<Request, Ticket>();
 
 /**
@@ -73,7 +88,7 @@ export function admitted(admission: Admission, gate: UserGate, userOf: (request:
       const userId = await userOf(request);
       if (userId !== null) {
         if (!ticket.joinUser(userId)) throw rateLimited(USER_RETRY_AFTER_SECONDS);
-        leave = await gate.enter(userId, request.signal);
+        leave = await gate.enter(userId, bodyWeight(request), request.signal);
       }
       return await fn(request);
     } finally {

@@ -38,7 +38,7 @@ describe('UserGate', () => {
     const gate = new UserGate(1);
     const first = await gate.enter('ana');
     const controller = new AbortController();
-    const gone = gate.enter('ana', controller.signal);
+    const gone = gate.enter('ana', 0, controller.signal);
     const next = gate.enter('ana');
     controller.abort(new Error('client gone'));
     await expect(gone).rejects.toThrow('client gone');
@@ -49,5 +49,24 @@ describe('UserGate', () => {
     expect(gate.usage('ana')).toEqual({ running: 1, waiting: 0 });
     release();
     expect(gate.usage('ana')).toEqual({ running: 0, waiting: 0 });
+  });
+
+  it('runs a request heavier than the user\'s byte budget alone, and light ones side by side', async () => {
+    const gate = new UserGate(2, 1000);
+    const heavy = await gate.enter('ana', 800);
+    const second = gate.enter('ana', 800);
+    const light = gate.enter('ana', 100);
+    await tick();
+    expect(gate.usage('ana')).toEqual({ running: 1, waiting: 2 });
+    heavy();
+    const s = await second;
+    // Its turn came after the second heavy one's (first come, first served), and it fits beside it.
+    const l = await light;
+    expect(gate.usage('ana')).toEqual({ running: 2, waiting: 0 });
+    s();
+    l();
+    const huge = await gate.enter('ana', 5000);
+    expect(gate.usage('ana')).toEqual({ running: 1, waiting: 0 });
+    huge();
   });
 });
