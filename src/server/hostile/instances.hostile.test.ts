@@ -1,4 +1,4 @@
-// Several instances behave as one (issue 19, "Proof"): three real API server processes on one
+// Several instances behave as one: three real API server processes on one
 // fresh PostgreSQL database behind a round-robin proxy, with devices running the real sync
 // engine (fake IndexedDB, real timers) through it. Every change is applied once, every device
 // ends with the server's state, limits hold for the deployment, live updates cross instances,

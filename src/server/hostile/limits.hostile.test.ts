@@ -1,4 +1,4 @@
-// Issue 17, points 3-6, against the real server process: concurrent guesses get no more
+// Against the real server process: concurrent guesses get no more
 // password checks than the account's budget, a new X-Forwarded-For per attempt does not get
 // around the per-address budget, an attacker locking an account out does not lock out its owner
 // on her known device, the request budget is sliding (no window boundary lets twice the limit

@@ -1,4 +1,4 @@
-// Issue 17, points 1, 8 and 9, against the real server process with a small heap: floods of
+// Against the real server process with a small heap: floods of
 // small bodies that inflate into millions of values, stalled connections holding bodies, and
 // the small defects (malformed %-escape, TRACE, a token whose subject is no UUID, lone
 // surrogates). The process must stay up and answer every one of them in the JSON error body.
@@ -50,7 +50,7 @@ function oneChange(): string {
   });
 }
 
-describeEachServer('issue 17: bounded memory', { heapMb: 160, maxLifetimeMs: 240_000, env: { FIELDSYNC_JWT_SECRET: JWT_SECRET } }, (server, database) => {
+describeEachServer('bounded memory', { heapMb: 160, maxLifetimeMs: 240_000, env: { FIELDSYNC_JWT_SECRET: JWT_SECRET } }, (server, database) => {
   let tokens: string[];
   beforeAll(async () => {
     tokens = [];

@@ -1,4 +1,4 @@
-// Issue 17, point 2, against the real server process with a small heap: after one user stores
+// Against the real server process with a small heap: after one user stores
 // hundreds of records of ~256 KiB (each within every limit) and many conflicts on such records,
 // concurrent `pull?limit=1000` and conflict listings used to answer hundreds of MB each and
 // crash the process. Pages are now bounded in bytes: the process stays up, every page stays
@@ -45,7 +45,7 @@ const create = (recordId: string, data: Record<string, unknown>, baseVersion = 0
 });
 
 describeEachServer(
-  'issue 17: pages bounded in bytes',
+  'pages bounded in bytes',
   {
     heapMb: 200,
     maxLifetimeMs: 280_000,
