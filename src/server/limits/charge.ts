@@ -1,7 +1,9 @@
 // What each request is charged, in one place. Every authenticated request spends one request
-// of the user's `sync` budget and one unit of `work`; a push is then charged its changes (one
-// unit each, or one per ~4 KiB of a change's data) once the body is parsed, and a pull or page
-// its bytes served. Endpoints without a login spend their client address's `address` budget.
+// of the user's `sync` budget and one unit of `work`. A push adds its changes (one unit each, or
+// one per ~4 KiB of a change's data) once the body is parsed, and a pull or page its bytes
+// served; those requests pay their own unit with that charge, so that each costs the limit
+// store two statements, not three. Endpoints without a login spend their client address's
+// `address` budget.
 import type { ServerContext } from '../context';
 import { clientAddress } from '../auth/client-address';
 import { ApiError } from '../http/api-error';
@@ -16,6 +18,11 @@ export async function chargeRequest(ctx: ServerContext, userId: string): Promise
   await ctx.limits.work.consume(userId, 1);
 }
 
+/** The request of a push, pull or page, whose unit of work is charged with its changes or bytes. */
+export async function chargeMeteredRequest(ctx: ServerContext, userId: string): Promise<void> {
+  await ctx.limits.sync.consume(userId);
+}
+
 /** Units of a pushed batch: each change 1, or one per WORK_UNIT_BYTES of its data when more. */
 export function pushUnits(items: readonly BatchItem[]): number {
   let units = 0;
@@ -24,7 +31,7 @@ export function pushUnits(items: readonly BatchItem[]): number {
 }
 
 export async function chargePush(ctx: ServerContext, userId: string, items: readonly BatchItem[]): Promise<void> {
-  await ctx.limits.work.consume(userId, pushUnits(items));
+  await ctx.limits.work.consume(userId, 1 + pushUnits(items));
 }
 
 /**
@@ -33,8 +40,8 @@ export async function chargePush(ctx: ServerContext, userId: string, items: read
  */
 export async function chargedJson(ctx: ServerContext, userId: string, body: unknown): Promise<Response> {
   const text = JSON.stringify(body);
-  // The request already paid one unit.
-  await ctx.limits.work.consume(userId, Math.floor(text.length / WORK_UNIT_BYTES));
+  // One unit for the request (chargeMeteredRequest), one per WORK_UNIT_BYTES after the first.
+  await ctx.limits.work.consume(userId, 1 + Math.floor(text.length / WORK_UNIT_BYTES));
   return new Response(text, { status: 200, headers: JSON_HEADERS });
 }
 

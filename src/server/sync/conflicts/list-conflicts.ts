@@ -12,7 +12,7 @@ import type { ServerContext } from '../../context';
 import { rows } from '../../db/database';
 import { ApiError, badRequest, forbidden } from '../../http/api-error';
 import { parseWith } from '../../http/read-json';
-import { chargeRequest, chargedJson } from '../../limits/charge';
+import { chargeMeteredRequest, chargedJson } from '../../limits/charge';
 import { type ConflictPosition, InvalidConflictCursorError, decodeConflictCursor, encodeConflictCursor } from './conflict-cursor';
 import { CONFLICT_COLUMNS, type ConflictRow, toConflictEntry } from './conflict-entry';
 
@@ -20,7 +20,7 @@ type PagedRow = ConflictRow & { created_key: string; candidates: number };
 
 export async function listConflicts(ctx: ServerContext, request: Request): Promise<Response> {
   const caller = await authenticate(ctx, request);
-  await chargeRequest(ctx, caller.id);
+  await chargeMeteredRequest(ctx, caller.id);
   const params = new URL(request.url).searchParams;
   const raw: Record<string, string> = {};
   for (const name of ['status', 'entityId', 'limit', 'cursor'] as const) {

@@ -8,7 +8,7 @@ import type { ServerContext } from '../../context';
 import { rows } from '../../db/database';
 import { syncActivity } from '../../db/schema';
 import { ApiError } from '../../http/api-error';
-import { chargeRequest, chargedJson } from '../../limits/charge';
+import { chargeMeteredRequest, chargedJson } from '../../limits/charge';
 import { toSyncRecord } from '../record-row';
 import { notePullFeedLag } from '../../health/feed-lag-report';
 import { normalizeIds } from './entity-set';
@@ -23,7 +23,7 @@ const invalidCursor = (message: string) =>
 
 export async function pull(ctx: ServerContext, request: Request): Promise<Response> {
   const { caller, setXmin } = await loadPullCaller(ctx, request);
-  await chargeRequest(ctx, caller.id);
+  await chargeMeteredRequest(ctx, caller.id);
   const params = parsePullParams(new URL(request.url).searchParams);
   const key = cursorKey(ctx.tokens.key);
 

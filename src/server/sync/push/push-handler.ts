@@ -8,7 +8,7 @@ import { loadCaller, verifyBearer } from '../../auth/authenticate';
 import type { ServerContext } from '../../context';
 import { readJson } from '../../http/read-json';
 import { json } from '../../http/respond';
-import { chargePush, chargeRequest } from '../../limits/charge';
+import { chargeMeteredRequest, chargePush } from '../../limits/charge';
 import { parseBatch } from './parse-batch';
 import { pushBatch } from './push-service';
 
@@ -18,7 +18,7 @@ export async function pushHandler(ctx: ServerContext, request: Request): Promise
     await loadCaller(ctx, userId);
     throw e;
   };
-  await chargeRequest(ctx, userId).catch(callerFirst);
+  await chargeMeteredRequest(ctx, userId).catch(callerFirst);
   const body = await readJson(request, MAX_BATCH_BYTES).catch(callerFirst);
   const batch = await Promise.resolve(body).then(parseBatch).catch(callerFirst);
   await chargePush(ctx, userId, batch.items).catch(callerFirst);
