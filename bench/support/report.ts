@@ -56,9 +56,9 @@ export function goals(results: readonly CaseResult[]): Goal[] {
   };
   add('push ≥ 3× PouchDB, each as its client sends a queue', 'push-engine', 'pouchdb', 3);
   add('50 devices ≥ 3× PouchDB', 'devices', 'pouchdb', 3);
-  add('pull ≥ 3× PouchDB', 'pull', 'pouchdb', 3);
-  add('selective pull ≥ 3× PouchDB', 'pull-selective', 'pouchdb', 3);
-  add('push path ≥ ½ raw PG 1 tx/100 rows, one after another', 'push', 'raw-tx', 0.5);
+  add('pull ≥ 5× PouchDB', 'pull', 'pouchdb', 5);
+  add('selective pull ≥ 5× PouchDB', 'pull-selective', 'pouchdb', 5);
+  add('push path ≥ 0.4× raw PG 1 tx/100 rows, one after another', 'push', 'raw-tx', 0.4);
   return out;
 }
 
