@@ -43,6 +43,8 @@ export type OutboxEntry = {
   readonly parentId: string | null;
   /** Handed to the network at least once: its content is then fixed (no coalescing). */
   readonly sent: boolean;
+  /** The server failed on it when it was sent alone: it goes in batches of its own (push.ts). */
+  readonly alone?: boolean;
   readonly createdAt: number;
   readonly updatedAt: number;
 } & SyncState;

@@ -358,12 +358,16 @@ export class SyncEngine {
     await pruneSettled(this.db, now, this.retentionMs);
   }
 
-  /** Reads the outbox in order only up to the first entry that could be sent. */
+  /**
+   * Reads the outbox in order only up to the first entry that could be sent. A failed entry does
+   * not count: after a run that went through, it is one the server failed on alone (push.ts),
+   * tried again at the next trigger, not in a loop.
+   */
   private async hasSendable(): Promise<boolean> {
     const db = this.db;
     return db.transaction('r', db.outbox, async () => {
       const selector = new BatchSelector<OutboxEntry>({ maxChanges: 1, maxBytes: Infinity });
-      await scanUnsettled(db, (e) => selector.offer(e, () => 0));
+      await scanUnsettled(db, (e) => selector.offer(e.status === 'failed' ? { ...e, status: 'syncing', sentAt: 0 } : e, () => 0));
       return selector.batch.length > 0;
     });
   }

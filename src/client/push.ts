@@ -2,12 +2,19 @@
 // time, and stores the server's answer for every entry in one transaction per batch. An entry is marked `syncing`
 // (and becomes immutable) before it is sent; it leaves that state only when an answer for it
 // is stored, or when the request failed as a whole (then nothing of the batch was applied).
+//
+// One change the server keeps failing on must not stall the queue behind it (invariant 7). When
+// the server answers a whole batch with 500 or 400, the batch is split in halves until the change
+// it fails on is found; that change is parked (failed, with the server's error, sent alone from
+// then on) and everything else goes on. Entries left `syncing` by any failure are put back at
+// the start of every run.
 import { type BatchLimits, BatchSelector } from '@/core/batching';
 import { type SyncEvent, transition } from '@/core/outbox-state';
 import { type ChangeInput, type ChangeResult, type PushResponse, type SyncRecord, jsonBytes } from '@/protocol';
 import type { FieldsyncDb, LocalRecord, OutboxEntry } from './db';
 import { receiveStamps } from './device';
 import { HttpError, type TransportError, UnauthorizedError } from './errors';
+import { recoverInFlight } from './outbox-queue';
 import { scanUnsettled } from './outbox-scan';
 import type { Transport } from './transport';
 
@@ -31,10 +38,26 @@ export interface PushContext {
  */
 export const PUSH_LANES = 2;
 
+/**
+ * Splittings per run. Past them a 500 or 400 ends the run as any transient failure does: a
+ * server failing on everything would otherwise cost two requests for every change in the queue.
+ */
+export const MAX_ISOLATIONS_PER_RUN = 3;
+
+/** What one run has learnt: the entries it parked (not sent again in this run) and its splittings. */
+interface RunState {
+  readonly parked: Set<number>;
+  isolations: number;
+}
+
 /** Pushes until nothing is left to send. Throws the first transport error that stopped it. */
 export async function pushAll(ctx: PushContext, lanes = PUSH_LANES): Promise<{ sent: number }> {
   const { db } = ctx;
+  // One run at a time per device (Web Locks), so nothing is in flight now: whatever is still
+  // `syncing` was left by a failure (a crash, a failed store of answers) and goes again.
+  await recoverInFlight(db, ctx.now());
   const total = await db.outbox.where('status').anyOf(['pending', 'failed']).count();
+  const run: RunState = { parked: new Set(), isolations: 0 };
   let done = 0;
   ctx.onProgress(done, total);
   let failure: { readonly error: unknown } | null = null;
@@ -44,7 +67,14 @@ export async function pushAll(ctx: PushContext, lanes = PUSH_LANES): Promise<{ s
   let answered = new Promise<void>((resolve) => (wake = resolve));
   const lane = async (): Promise<void> => {
     while (failure === null) {
-      const batch = await claimBatch(ctx);
+      let batch: OutboxEntry[];
+      try {
+        batch = await claimBatch(ctx, run.parked);
+      } catch (e) {
+        // The other lane stops too, and pushAll waits for it: no lane is left running alone.
+        failure ??= { error: e };
+        return;
+      }
       if (batch.length === 0) {
         if (inFlight === 0) return;
         await answered;
@@ -52,10 +82,8 @@ export async function pushAll(ctx: PushContext, lanes = PUSH_LANES): Promise<{ s
       }
       inFlight++;
       try {
-        if (await sendBatch(ctx, batch)) {
-          done += batch.length;
-          ctx.onProgress(done, Math.max(total, done));
-        }
+        done += await sendBatch(ctx, batch, run);
+        ctx.onProgress(done, Math.max(total, done));
       } catch (e) {
         failure ??= { error: e };
       } finally {
@@ -71,25 +99,95 @@ export async function pushAll(ctx: PushContext, lanes = PUSH_LANES): Promise<{ s
   return { sent: done };
 }
 
-/** Sends one claimed batch and stores the answers. False when it must go again in smaller batches (413). */
-async function sendBatch(ctx: PushContext, batch: OutboxEntry[]): Promise<boolean> {
+/** A whole-batch answer that one change in it may cause: the server failed, or refused the batch. */
+export function isolatable(e: unknown): e is HttpError {
+  return e instanceof HttpError && !(e instanceof UnauthorizedError) && (e.status === 400 || e.status === 500);
+}
+
+/** Sends one claimed batch and stores the answers; returns how many entries it settled (0 after a 413: smaller batches now). */
+async function sendBatch(ctx: PushContext, batch: OutboxEntry[], run: RunState): Promise<number> {
+  const sent = await send(ctx, batch);
+  if (sent.ok) return batch.length;
+  const e = sent.error;
+  if (isolatable(e) && (batch.length === 1 || run.isolations < MAX_ISOLATIONS_PER_RUN)) {
+    if (batch.length > 1) run.isolations++;
+    return isolate(ctx, batch, e, run);
+  }
+  await releaseBatch(ctx, batch, e);
+  if (e instanceof HttpError && e.status === 413) return 0; // smaller batches now; a lone oversized change is rejected
+  throw e;
+}
+
+/**
+ * `part` (claimed, `syncing`) has just failed as a whole with `error`. A single change is parked;
+ * else its first half is sent: when that fails too the change is in it (the rest goes back to be
+ * claimed again), else the rest is sent, and split again if it fails. So a change is parked only
+ * after it failed alone, and a failure that does not come back costs a request or two.
+ */
+async function isolate(ctx: PushContext, part: OutboxEntry[], error: HttpError, run: RunState): Promise<number> {
+  if (part.length === 1) {
+    await park(ctx, part[0]!, error, run);
+    return 1;
+  }
+  const half = part.slice(0, Math.ceil(part.length / 2));
+  const rest = part.slice(half.length);
+  const first = await send(ctx, half);
+  if (!first.ok) {
+    if (!isolatable(first.error)) {
+      await releaseBatch(ctx, part, first.error);
+      throw first.error;
+    }
+    await putBack(ctx, rest);
+    return isolate(ctx, half, first.error, run);
+  }
+  const second = await send(ctx, rest);
+  if (second.ok) return part.length;
+  if (isolatable(second.error)) return half.length + (await isolate(ctx, rest, second.error, run));
+  await releaseBatch(ctx, rest, second.error);
+  throw second.error;
+}
+
+/** The server failed on this change alone: failed, with its error, sent alone from now on, not again in this run. */
+async function park(ctx: PushContext, entry: OutboxEntry, error: HttpError, run: RunState): Promise<void> {
+  run.parked.add(entry.seq);
+  const event: SyncEvent = { type: 'transient_failure', error: `the server fails on this change: ${error.message}`, nextAttemptAt: null };
+  await ctx.db.transaction('rw', ctx.db.outbox, async () => {
+    const current = await ctx.db.outbox.get(entry.seq);
+    if (current?.status !== 'syncing') return;
+    await ctx.db.outbox.put({ ...current, ...transition(current, event), alone: true, updatedAt: ctx.now() } as OutboxEntry);
+  });
+}
+
+/** Entries claimed but not sent go back to pending, their attempt not counted as a failure. */
+async function putBack(ctx: PushContext, entries: readonly OutboxEntry[]): Promise<void> {
+  await ctx.db.transaction('rw', ctx.db.outbox, async () => {
+    const current = await ctx.db.outbox.bulkGet(entries.map((e) => e.seq));
+    const back = current
+      .filter((e): e is OutboxEntry => e?.status === 'syncing')
+      .map((e) => ({ ...e, ...transition(e, { type: 'returned', reason: null }), updatedAt: ctx.now() }) as OutboxEntry);
+    await ctx.db.outbox.bulkPut(back);
+  });
+}
+
+type Sent = { readonly ok: true } | { readonly ok: false; readonly error: unknown };
+
+/** One request for `entries` and, when answered, their answers stored. Never leaves them `syncing` on a failure to store. */
+async function send(ctx: PushContext, entries: OutboxEntry[]): Promise<Sent> {
   let response: PushResponse;
   try {
-    response = await ctx.transport.push(ctx.token, { deviceId: ctx.deviceId, changes: batch.map(toChange) });
+    response = await ctx.transport.push(ctx.token, { deviceId: ctx.deviceId, changes: entries.map(toChange) });
   } catch (e) {
-    await releaseBatch(ctx, batch, e);
-    if (e instanceof HttpError && e.status === 413) return false; // smaller batches now; a lone oversized change is rejected
-    throw e;
+    return { ok: false, error: e };
   }
   try {
-    await applyResults(ctx, batch, response);
+    await applyResults(ctx, entries, response);
   } catch (e) {
     // Storing the answers failed (e.g. the disk is full): the entries must not stay `syncing`.
     // Sending them again is safe: the server answers a known change id with its first result.
-    await releaseBatch(ctx, batch, e).catch(() => undefined);
+    await releaseBatch(ctx, entries, e).catch(() => undefined);
     throw e;
   }
-  return true;
+  return { ok: true };
 }
 
 export function toChange(e: OutboxEntry): ChangeInput {
@@ -104,11 +202,12 @@ export function toChange(e: OutboxEntry): ChangeInput {
  * the unsettled entries in outbox order only until the batch is full, and sizes only the
  * entries that could join it.
  */
-export async function claimBatch(ctx: Pick<PushContext, 'db' | 'now' | 'limits'>): Promise<OutboxEntry[]> {
+export async function claimBatch(ctx: Pick<PushContext, 'db' | 'now' | 'limits'>, parked: ReadonlySet<number> = new Set()): Promise<OutboxEntry[]> {
   const { db } = ctx;
   return db.transaction('rw', db.outbox, async () => {
     const selector = new BatchSelector<OutboxEntry>(ctx.limits);
-    await scanUnsettled(db, (e) => selector.offer(e, (x) => jsonBytes(toChange(x))));
+    // A parked entry is not sent again in this run, and holds back what depends on it.
+    await scanUnsettled(db, (e) => selector.offer(parked.has(e.seq) ? { ...e, status: 'syncing', sentAt: 0 } : e, (x) => jsonBytes(toChange(x))));
     const at = ctx.now();
     const claimed = selector.batch.map((entry) => ({ ...entry, ...transition(entry, { type: 'send', at }), sent: true, updatedAt: at }) as OutboxEntry);
     await db.outbox.bulkPut(claimed);

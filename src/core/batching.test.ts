@@ -57,6 +57,13 @@ describe('push batching', () => {
     expect(ids(batch)).toEqual(['A:update', 'R:create']);
   });
 
+  it('sends a change marked alone in a batch of its own, holding back only what depends on it', () => {
+    const alone = { ...c('a', 'create', { status: 'failed' }), alone: true };
+    const child = c('child', 'create', { parentId: 'a' });
+    expect(ids(selectBatch([alone, c('x', 'create'), child]))).toEqual(['a:create']);
+    expect(ids(selectBatch([c('x', 'create'), alone, child, c('y', 'create')]))).toEqual(['x:create', 'y:create']);
+  });
+
   it('sends failed entries again and never completed ones', () => {
     expect(ids(selectBatch([c('A', 'update', { status: 'failed' }), c('B', 'update', { status: 'completed' })]))).toEqual(['A:update']);
   });

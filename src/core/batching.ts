@@ -6,7 +6,10 @@
 //   - a parent before what depends on it: a change whose parent record (a response's assessment,
 //     a media's parent) has a create not yet confirmed and not earlier in this batch waits;
 //   - a rejected change holds back only its dependants: later changes of a record whose create
-//     was rejected, and children of that record. A rejected update or delete holds back nothing.
+//     was rejected, and children of that record. A rejected update or delete holds back nothing;
+//   - a change marked `alone` (the server failed on it when it was isolated) goes in a batch of
+//     its own, so it cannot fail the changes sent with it; until then it holds back what a
+//     pending change would.
 import type { SyncStatus } from './outbox-state';
 
 export interface BatchCandidate {
@@ -17,6 +20,8 @@ export interface BatchCandidate {
   readonly status: SyncStatus;
   /** Encoded size of the change on the wire. */
   readonly bytes: number;
+  /** Sent only in a batch of its own. */
+  readonly alone?: boolean;
 }
 
 export interface BatchLimits {
@@ -58,6 +63,17 @@ export class BatchSelector<C extends Omit<BatchCandidate, 'bytes'>> {
     const sendable = c.status === 'pending' || c.status === 'failed';
     const held =
       this.heldRecords.has(c.recordId) || this.inBatch.has(c.recordId) || (c.parentId !== null && this.unconfirmedCreates.has(c.parentId));
+    if (sendable && !held && c.alone === true) {
+      if (this.batch.length > 0) {
+        // It goes in a batch of its own; what follows it may still join this one.
+        this.heldRecords.add(c.recordId);
+        if (c.action === 'create') this.unconfirmedCreates.add(c.recordId);
+        return true;
+      }
+      this.batch.push(c);
+      this.closed = true;
+      return false;
+    }
     if (sendable && !held) {
       const bytes = size(c);
       if (this.batch.length > 0 && this.bytes + bytes + 1 > this.limits.maxBytes) {

@@ -22,6 +22,9 @@ export class ModelServer {
   invalidCursors = new Set<string>();
   /** Awaited before each push is applied: lets a test hold requests in flight. */
   beforePush: (() => Promise<void>) | null = null;
+  /** A whole push answered with this status when any of its changes matches (a change the server fails on). */
+  failsOn: ((c: ChangeInput) => boolean) | null = null;
+  failsOnStatus = 500;
   /** Behind a captive portal: every request gets the portal's HTML page. */
   captive = false;
   serverMs = Date.parse('2026-11-26T08:00:00.000Z');
@@ -50,6 +53,9 @@ export class ModelServer {
     let res: Response;
     if (url.pathname === '/api/v1/sync/batch') {
       await this.beforePush?.();
+      const changes = (body as { changes: ChangeInput[] }).changes;
+      if (this.failsOn && changes.some(this.failsOn))
+        return json(this.failsOnStatus, { error: { code: this.failsOnStatus === 400 ? 'BAD_REQUEST' : 'INTERNAL', message: 'the server failed' } });
       res = json(200, this.push(body as { changes: ChangeInput[] }));
     }
     else if (url.pathname === '/api/v1/sync/pull') {
