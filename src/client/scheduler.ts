@@ -1,30 +1,20 @@
-// When the syncing tab syncs. Triggers come in; the scheduler decides whether a run starts,
-// keeps at most one run going, backs off after transient failures and publishes the state.
-//
-//   trigger ──▶ run: push all ▶ pull all ──ok──▶ idle (again while there is sendable work)
-//                      │ transient (network, timeout, 5xx, 429, not the protocol)
-//                      ├─ retries left in this episode ──▶ backing_off{until} ──timer──▶ run
-//                      ├─ none left ──▶ offline (unreachable) or error; next trigger runs again
-//                      │ 401 ──▶ needs_login (no retry used) ──new token──▶ run
-//                      └ other ──▶ error; next trigger runs again
-//
-// A new connectivity episode (start, online, probe success, visible, manual, new token) resets
-// the retry budget and cancels a pending backoff. Other triggers (local write, another tab's
-// write, service worker message, periodic timer) run unless a backoff is pending. The periodic
-// timer runs while there is work; once the retries are spent and the server was unreachable it
-// only probes /api/v1/health, and a successful probe begins a new episode.
-import { type BackoffOptions, DEFAULT_BACKOFF, backoffDelay } from '@/core/backoff';
+// When the syncing tab syncs: the shell around the pure state machine of src/core/sync-schedule.ts
+// (its diagram and rules are there). Triggers, run outcomes and timers go in as events; this
+// class carries out the effects: it starts the run (one at a time), sets the retry timer and
+// publishes the state. The periodic timer runs while there is work; once the retries are spent
+// and the server was unreachable it only probes /api/v1/health, and a successful probe begins a
+// new episode.
+import type { BackoffOptions } from '@/core/backoff';
+import {
+  DEFAULT_MAX_AUTO_RETRIES, DEFAULT_SCHEDULE_OPTIONS, INACTIVE, NEW_EPISODE, type RunFailure, type ScheduleEffect, type ScheduleEvent,
+  type ScheduleOptions, type ScheduleState, type TriggerReason, periodicAction, step,
+} from '@/core/sync-schedule';
 import type { Environment, TimerHandle } from './env';
 import { NetworkError, ProtocolError, TimeoutError, TransportError, UnauthorizedError } from './errors';
 import type { EngineState } from './sync-store';
 
-export type TriggerReason =
-  | 'start' | 'online' | 'probe' | 'visible' | 'manual' | 'token'
-  | 'local-write' | 'remote-write' | 'service-worker' | 'periodic' | 'retry';
-
-export const NEW_EPISODE: ReadonlySet<TriggerReason> = new Set(['start', 'online', 'probe', 'visible', 'manual', 'token']);
+export { DEFAULT_MAX_AUTO_RETRIES, NEW_EPISODE, type TriggerReason };
 export const DEFAULT_PERIODIC_MS = 30_000;
-export const DEFAULT_MAX_AUTO_RETRIES = 3;
 
 /** What the scheduler drives. */
 export interface SyncRunner {
@@ -50,36 +40,53 @@ export interface SchedulerOptions {
   readonly backoff?: BackoffOptions;
 }
 
+/** A run's error as the state machine sees it. */
+export function classifyFailure(e: unknown): RunFailure {
+  if (e instanceof UnauthorizedError) return { kind: 'unauthorized' };
+  const message = e instanceof Error ? e.message : String(e);
+  if (e instanceof TransportError && e.transient) {
+    // A page that is not the protocol (a captive portal's HTML) means the server was not reached either.
+    const unreachable = e instanceof NetworkError || e instanceof TimeoutError || e instanceof ProtocolError;
+    return { kind: 'transient', unreachable, retryAfterSeconds: retryAfterOf(e), message };
+  }
+  return { kind: 'other', message };
+}
+
+function retryAfterOf(e: TransportError): number | undefined {
+  return 'retryAfter' in e ? (e as { retryAfter?: number }).retryAfter : undefined;
+}
+
 export class SyncScheduler {
-  private active = false;
+  private state: ScheduleState = INACTIVE;
   private running: Promise<void> | null = null;
-  private again = false;
-  private needsLogin = false;
-  private episodeRetries = 0;
-  private exhausted = false;
-  private unreachable = false;
-  private plannedRetry: number | null | undefined = undefined;
+  /** The state machine started another run while this one was ending. */
+  private rerun = false;
   private retryTimer: TimerHandle | null = null;
   private periodicTimer: TimerHandle | null = null;
   private periodicBusy = false;
+  private readonly schedule: ScheduleOptions;
 
   constructor(
     private readonly env: Environment,
     private readonly runner: SyncRunner,
     private readonly opts: SchedulerOptions = {},
-  ) {}
+  ) {
+    this.schedule = {
+      maxAutoRetries: opts.maxAutoRetries ?? DEFAULT_SCHEDULE_OPTIONS.maxAutoRetries,
+      backoff: opts.backoff ?? DEFAULT_SCHEDULE_OPTIONS.backoff,
+    };
+  }
 
   /** This tab now holds the lock: start the periodic timer and sync. */
   activate(): void {
-    this.active = true;
+    this.dispatch({ type: 'activate' });
     this.schedulePeriodic();
     void this.trigger('start');
   }
 
   /** Stops timers and waits for a run in flight. */
   async deactivate(): Promise<void> {
-    this.active = false;
-    this.cancelRetry();
+    this.dispatch({ type: 'deactivate' });
     if (this.periodicTimer !== null) this.env.timers.clearTimeout(this.periodicTimer);
     this.periodicTimer = null;
     await this.whenIdle();
@@ -91,115 +98,100 @@ export class SyncScheduler {
 
   /** The token was refused (or cleared): wait for a new one. */
   pauseForLogin(): void {
-    this.needsLogin = true;
-    this.runner.publish({ kind: 'needs_login' });
+    this.dispatch({ type: 'pause_for_login' });
   }
 
   /** Starts a run for `reason` if the rules allow; resolves when that run ends. */
   trigger(reason: TriggerReason): Promise<void> {
-    if (!this.active) return Promise.resolve();
-    const episode = NEW_EPISODE.has(reason);
-    if (episode) {
-      this.episodeRetries = 0;
-      this.exhausted = false;
-      this.cancelRetry();
-    } else if (this.retryTimer !== null) return Promise.resolve();
-    if (this.running) {
-      if (episode) this.again = true;
-      return this.running;
-    }
-    if (!this.runner.hasToken() || (this.needsLogin && reason !== 'token')) {
-      this.runner.publish({ kind: 'needs_login' });
-      return Promise.resolve();
-    }
-    this.needsLogin = false;
-    if (!this.env.connectivity.isOnline() && reason !== 'manual') {
-      this.runner.publish({ kind: 'offline' });
-      return Promise.resolve();
-    }
-    // A run never rejects: every failure is published as state.
-    this.running = this.loop()
-      .catch((e: unknown) => this.failed(e))
-      .then(() => this.runner.settled())
-      .catch(() => undefined)
-      .finally(() => {
-        this.running = null;
-      });
-    return this.running;
+    this.dispatch({ type: 'trigger', reason, hasToken: this.runner.hasToken(), online: this.env.connectivity.isOnline() });
+    return this.running ?? Promise.resolve();
   }
 
   /** The browser says the device went offline: a pending backoff is pointless. */
   wentOffline(): void {
-    this.cancelRetry();
-    if (!this.running && this.active) this.runner.publish({ kind: 'offline' });
+    this.dispatch({ type: 'went_offline' });
   }
 
-  private async loop(): Promise<void> {
-    for (;;) {
-      this.again = false;
-      this.plannedRetry = undefined;
-      try {
-        await this.runner.run((e) => this.planRetry(e));
-      } catch (e) {
-        this.failed(e);
-        return;
-      }
-      this.episodeRetries = 0;
-      this.exhausted = false;
-      this.unreachable = false;
-      try {
-        await this.runner.succeeded();
-        this.runner.publish({ kind: 'idle' });
-        if (!this.active || !this.runner.hasToken()) return;
-        if (!this.again && !(await this.runner.hasSendable())) return;
-      } catch (e) {
-        this.failed(e); // the database went away under us (tab closing, storage error)
-        return;
-      }
-    }
+  private dispatch(event: ScheduleEvent): void {
+    const next = step(this.state, event, this.schedule);
+    this.state = next.state;
+    for (const effect of next.effects) this.carryOut(effect);
   }
 
-  private failed(e: unknown): void {
-    if (e instanceof UnauthorizedError) {
-      this.pauseForLogin();
-      return;
-    }
-    const message = e instanceof Error ? e.message : String(e);
-    if (e instanceof TransportError && e.transient) {
-      // A page that is not the protocol (a captive portal's HTML) means the server was not reached either.
-      this.unreachable = e instanceof NetworkError || e instanceof TimeoutError || e instanceof ProtocolError;
-      const at = this.plannedRetry === undefined ? this.planRetry(e) : this.plannedRetry;
-      if (at !== null && this.active) {
-        this.runner.publish({ kind: 'backing_off', until: at });
+  private carryOut(effect: ScheduleEffect): void {
+    switch (effect.type) {
+      case 'start_run':
+        if (this.running) this.rerun = true;
+        else this.running = this.loop();
+        return;
+      case 'set_retry_timer':
+        this.cancelRetryTimer();
         this.retryTimer = this.env.timers.setTimeout(() => {
           this.retryTimer = null;
+          this.dispatch({ type: 'retry_due' });
           void this.trigger('retry');
-        }, Math.max(0, at - this.env.clock.now()));
+        }, Math.max(0, effect.at - this.env.clock.now()));
+        return;
+      case 'cancel_retry_timer':
+        this.cancelRetryTimer();
+        return;
+      case 'publish':
+        this.runner.publish(effect.status);
+        return;
+    }
+  }
+
+  /** Runs until the state machine asks for no more; never rejects: every failure is published as state. */
+  private async loop(): Promise<void> {
+    for (;;) {
+      do {
+        this.rerun = false;
+        await this.runOnce().catch((e: unknown) => this.runFailed(e));
+      } while (this.rerun);
+      await this.runner.settled().catch(() => undefined);
+      // A run asked for while `settled` was awaited is run by this loop too.
+      if (!this.rerun) {
+        this.running = null;
         return;
       }
     }
-    this.exhausted = true;
-    this.runner.publish(this.unreachable || !this.env.connectivity.isOnline() ? { kind: 'offline' } : { kind: 'error', message });
+  }
+
+  private async runOnce(): Promise<void> {
+    try {
+      await this.runner.run((e) => this.planRetry(e));
+    } catch (e) {
+      this.runFailed(e);
+      return;
+    }
+    this.dispatch({ type: 'run_succeeded' });
+    try {
+      await this.runner.succeeded();
+      const hasToken = this.runner.hasToken();
+      const hasSendable = this.state.kind === 'running' && hasToken ? await this.runner.hasSendable() : false;
+      this.dispatch({ type: 'run_settled', hasToken, hasSendable });
+    } catch (e) {
+      this.runFailed(e); // the database went away under us (tab closing, storage error)
+    }
+  }
+
+  private runFailed(e: unknown): void {
+    this.dispatch({ type: 'run_failed', failure: classifyFailure(e), now: this.env.clock.now(), random: this.env.random(), online: this.env.connectivity.isOnline() });
   }
 
   /** Reserves the next automatic retry of this episode: its time, or null when none is left. */
   private planRetry(e: TransportError): number | null {
-    if (this.plannedRetry !== undefined) return this.plannedRetry;
-    const max = this.opts.maxAutoRetries ?? DEFAULT_MAX_AUTO_RETRIES;
-    if (this.episodeRetries >= max) return (this.plannedRetry = null);
-    const retryAfter = 'retryAfter' in e ? (e as { retryAfter?: number }).retryAfter : undefined;
-    const delay = backoffDelay(this.episodeRetries, this.env.random(), retryAfter, this.opts.backoff ?? DEFAULT_BACKOFF);
-    this.episodeRetries += 1;
-    return (this.plannedRetry = this.env.clock.now() + delay);
+    this.dispatch({ type: 'plan_retry', now: this.env.clock.now(), random: this.env.random(), retryAfterSeconds: retryAfterOf(e) });
+    return this.state.kind === 'running' ? (this.state.plannedRetry ?? null) : null;
   }
 
-  private cancelRetry(): void {
+  private cancelRetryTimer(): void {
     if (this.retryTimer !== null) this.env.timers.clearTimeout(this.retryTimer);
     this.retryTimer = null;
   }
 
   private schedulePeriodic(): void {
-    if (!this.active) return;
+    if (this.state.kind === 'inactive') return;
     this.periodicTimer = this.env.timers.setTimeout(() => {
       this.schedulePeriodic();
       if (this.periodicBusy) return;
@@ -211,10 +203,12 @@ export class SyncScheduler {
   }
 
   private async periodic(): Promise<void> {
-    if (!this.active || this.running || this.retryTimer !== null) return;
-    if (!this.env.connectivity.isOnline() || !this.runner.hasToken() || this.needsLogin) return;
-    if (!(await this.runner.hasWork())) return;
-    if (!this.exhausted) await this.trigger('periodic');
-    else if (this.unreachable && (await this.runner.probe())) await this.trigger('probe');
+    const online = this.env.connectivity.isOnline();
+    const hasToken = this.runner.hasToken();
+    if (periodicAction(this.state, { online, hasToken, hasWork: true }) === 'none') return;
+    const hasWork = await this.runner.hasWork();
+    const action = periodicAction(this.state, { online, hasToken, hasWork });
+    if (action === 'run') await this.trigger('periodic');
+    else if (action === 'probe' && (await this.runner.probe())) await this.trigger('probe');
   }
 }
