@@ -1,0 +1,180 @@
+// An A/B of device-side variants on the browser case (bench/scenarios/browser.ts): Chromium
+// queues N creates in IndexedDB with the app's engine while offline, then goes online and is
+// timed until every entry has its answer stored. Each arm is a source tree of the app whose
+// device code (src/client) is bundled with esbuild; all arms push to one API server
+// (api-main.ts, no build) on a fresh PostgreSQL database. Every round runs each arm once, in
+// an order rotated round by round, so that a slow spell of a shared machine does not fall on
+// one arm only. Reports changes/s per arm and round, the medians, and each arm's ratio to the
+// first: of the medians, and the median of the per-round ratios.
+//
+//   npx tsx bench/ab-device-drain.ts --arm base:/path/to/other/checkout --arm new:. [--rounds 6] [--n 5000]
+//     [--profile DIR]  (a CPU profile of the page's main thread for each arm's last run)
+import { mkdirSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { build } from 'esbuild';
+import { chromium } from 'playwright-core';
+import { DEMO_ENTITIES, DEMO_PASSWORD } from '@/server/seed/demo';
+import { payload } from './support/data';
+import { createDatabase, dropDatabase, migrateAndSeed } from './support/postgres';
+import { freePort, startChild, waitForHttp } from './support/processes';
+import { median } from './support/stats';
+import { CHROMIUM } from './scenarios/browser';
+
+const ROOT = path.resolve(import.meta.dirname, '..');
+const FLAGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
+
+const { values } = parseArgs({
+  options: {
+    rounds: { type: 'string', default: '6' },
+    n: { type: 'string', default: '5000' },
+    arm: { type: 'string', multiple: true },
+    profile: { type: 'string' },
+  },
+});
+
+interface Arm {
+  readonly name: string;
+  readonly root: string;
+  bundle: string;
+  readonly rates: number[];
+}
+
+const arms: Arm[] = (values.arm ?? []).map((spec) => {
+  const [name, root = '.'] = spec.split(':', 2) as [string, string?];
+  return { name, root: path.resolve(root), bundle: '', rates: [] };
+});
+if (arms.length < 2) throw new Error('give at least two arms: --arm name:/path/to/checkout --arm …');
+const rounds = Number(values.rounds);
+const n = Number(values.n);
+
+async function bundleOf(root: string): Promise<string> {
+  const out = await build({
+    entryPoints: [path.join(ROOT, 'bench/browser/entry.ts')],
+    bundle: true,
+    format: 'iife',
+    platform: 'browser',
+    target: 'chrome120',
+    write: false,
+    minify: values.profile === undefined,
+    alias: { '@': path.join(root, 'src') },
+    nodePaths: [path.join(ROOT, 'node_modules')],
+    define: { 'process.env.NODE_ENV': '"production"' },
+    logLevel: 'error',
+  });
+  return out.outputFiles[0]!.text;
+}
+
+type BenchWindow = typeof globalThis & {
+  fieldsyncBench: {
+    createBrowserSyncEngine(o: { dbName: string }): Promise<{ store: { getState(): { counts: Record<string, number> } }; setToken(t: string): Promise<void> }>;
+    FieldsyncDb: new (name: string) => { close(): void };
+    ensureDeviceId(db: unknown): Promise<string>;
+    createRecord(ctx: unknown, input: unknown): Promise<unknown>;
+  };
+  benchEngine: { store: { getState(): { counts: Record<string, number> } } };
+};
+
+const dbName = `fieldsync_ab_drain_${process.pid}`;
+const url = await createDatabase(dbName);
+await migrateAndSeed(url, ROOT);
+const port = await freePort();
+const server = startChild({
+  name: 'api',
+  command: process.execPath,
+  args: ['--import', 'tsx', path.join(ROOT, 'src/server/node/api-main.ts'), '--port', String(port), '--hostname', '127.0.0.1'],
+  cwd: ROOT,
+  env: {
+    ...process.env,
+    NODE_ENV: 'production',
+    DATABASE_URL: url,
+    FIELDSYNC_SYNC_RATE_PER_MINUTE: '100000000',
+    FIELDSYNC_SYNC_BURST: '100000000',
+    FIELDSYNC_WORK_UNITS_PER_MINUTE: '1000000000',
+    FIELDSYNC_WORK_BURST: '1000000000',
+    FIELDSYNC_LOG_LEVEL: 'warn',
+  },
+  logFile: path.join(os.tmpdir(), 'fieldsync-ab-drain.log'),
+  maxSeconds: 60 * 60,
+});
+const base = `http://127.0.0.1:${port}`;
+const browser = await chromium.launch({ executablePath: CHROMIUM, args: FLAGS });
+try {
+  await waitForHttp(`${base}/api/v1/health`, server, 120_000);
+  const login = await fetch(`${base}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: 'ana@demo.fieldsync', password: DEMO_PASSWORD }) });
+  const { token } = (await login.json()) as { token: string };
+  for (const arm of arms) arm.bundle = await bundleOf(arm.root);
+
+  const runArm = async (arm: Arm, run: number, profile: boolean): Promise<number> => {
+    const context = await browser.newContext({ bypassCSP: true });
+    const page = await context.newPage();
+    await page.goto(`${base}/api/v1/health`);
+    await page.addScriptTag({ content: 'globalThis.__name = (f) => f;' });
+    await page.addScriptTag({ content: arm.bundle });
+    await context.setOffline(true);
+    const name = `ab-${arm.name}-${run}`;
+    await page.evaluate(
+      async ({ entityId, data, name }) => {
+        const fs = (globalThis as BenchWindow).fieldsyncBench;
+        const db = new fs.FieldsyncDb(name);
+        await fs.ensureDeviceId(db);
+        const ctx = { db, now: () => Date.now() };
+        for (const d of data) await fs.createRecord(ctx, { type: 'assessment', entityId, data: d });
+        db.close();
+      },
+      { entityId: DEMO_ENTITIES.campNorth.id, data: Array.from({ length: n }, (_, i) => payload(i)), name },
+    );
+    await context.setOffline(false);
+    const cdp = profile ? await context.newCDPSession(page) : null;
+    if (cdp) {
+      await cdp.send('Profiler.enable');
+      await cdp.send('Profiler.start');
+    }
+    const t0 = performance.now();
+    await page.evaluate(
+      async ({ name, token }) => {
+        const w = globalThis as BenchWindow;
+        w.benchEngine = await w.fieldsyncBench.createBrowserSyncEngine({ dbName: name });
+        void (w.benchEngine as unknown as { setToken(t: string): Promise<void> }).setToken(token);
+      },
+      { name, token },
+    );
+    await page.waitForFunction(
+      (queued) => {
+        const c = (globalThis as BenchWindow).benchEngine.store.getState().counts;
+        return c.pending === 0 && c.syncing === 0 && (c.completed ?? 0) + (c.conflict ?? 0) + (c.rejected ?? 0) + (c.failed ?? 0) >= queued;
+      },
+      n,
+      { polling: 50, timeout: 10 * 60_000 },
+    );
+    const rate = n / ((performance.now() - t0) / 1000);
+    if (cdp && values.profile) {
+      const { profile: p } = await cdp.send('Profiler.stop');
+      mkdirSync(values.profile, { recursive: true });
+      writeFileSync(path.join(values.profile, `${arm.name}.cpuprofile`), JSON.stringify(p));
+    }
+    await context.close();
+    return rate;
+  };
+
+  for (let round = 0; round < rounds; round++) {
+    const order = arms.map((_, i) => arms[(i + round) % arms.length]!);
+    const line: string[] = [];
+    for (const arm of order) {
+      const rate = await runArm(arm, round, values.profile !== undefined && round === rounds - 1);
+      arm.rates.push(rate);
+      line.push(`${arm.name} ${Math.round(rate)}`);
+    }
+    console.log(`round ${round + 1}: ${line.join(', ')} changes/s`);
+  }
+  const first = arms[0]!;
+  for (const arm of arms) {
+    const perRound = arm.rates.map((r, i) => r / first.rates[i]!);
+    console.log(`${arm.name}: median ${Math.round(median(arm.rates))} changes/s, ×${(median(arm.rates) / median(first.rates)).toFixed(2)} of medians, ×${median(perRound).toFixed(2)} median per round`);
+  }
+} finally {
+  await browser.close();
+  await server.stop();
+  await dropDatabase(dbName).catch(() => {});
+}
