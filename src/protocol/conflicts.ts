@@ -8,6 +8,8 @@ export const ConflictSideSchema = z.object({
   hlc: HlcSchema,
   version: z.number().int(),
   userId: z.string(),
+  /** The author's name, when the user still exists. */
+  userName: z.string().optional(),
   deviceId: z.string(),
 });
 export type ConflictSide = z.infer<typeof ConflictSideSchema>;
@@ -34,6 +36,8 @@ export const ConflictEntrySchema = z.object({
   createdAt: z.string(),
   resolvedAt: z.string().optional(),
   resolvedBy: z.string().optional(),
+  /** The name of the user who resolved it, when that user still exists. */
+  resolvedByName: z.string().optional(),
   resolvedAction: ResolveActionSchema.optional(),
 });
 export type ConflictEntry = z.infer<typeof ConflictEntrySchema>;

@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CONFLICTS_LIMIT_DEFAULT, CONFLICTS_LIMIT_MAX, type ConflictEntry, ConflictEntrySchema, ConflictsPageSchema } from '@/protocol/conflicts';
-import type { Database } from '../../db/database';
+import { type Database, rows } from '../../db/database';
 import { testDatabases } from '../../db/test-databases';
 import { DEMO_ENTITIES } from '../../seed/demo';
 import { type TestServer, createTestServer } from '../../test-server';
@@ -62,6 +62,17 @@ describe.each(testDatabases())('GET /sync/conflicts on $name', (factory) => {
     });
     expect(entry.resolvedAt).toBeUndefined();
     expect(Number.isNaN(Date.parse(entry.createdAt))).toBe(false);
+  });
+
+  it('names the authors of both sides beside their ids, and keeps only the id of a user who is gone', async () => {
+    const [ana] = await rows<{ id: string }>(database.db, sql`select id::text as id from users where email = 'ana@demo.fieldsync'`);
+    const gone = randomUUID();
+    const id = await conflictIn(E.campNorth.id, { winner: side({ userId: ana!.id }), loser: side({ userId: gone }) });
+    const entry = (await list(await server.token('cora@demo.fieldsync'))).body.conflicts.find((c) => c.id === id)!;
+    expect(entry.winner).toMatchObject({ userId: ana!.id, userName: 'Ana Field' });
+    expect(entry.loser.userId).toBe(gone);
+    expect(entry.loser.userName).toBeUndefined();
+    expect(ConflictEntrySchema.strict().safeParse(entry).success).toBe(true);
   });
 
   it('filters by status and entity, newest first', async () => {

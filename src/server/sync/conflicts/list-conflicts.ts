@@ -15,6 +15,7 @@ import { parseWith } from '../../http/read-json';
 import { chargeMeteredRequest, chargedJson } from '../../limits/charge';
 import { type ConflictPosition, InvalidConflictCursorError, decodeConflictCursor, encodeConflictCursor } from './conflict-cursor';
 import { CONFLICT_COLUMNS, type ConflictRow, toConflictEntry } from './conflict-entry';
+import { withUserNames } from './user-names';
 
 type PagedRow = ConflictRow & { created_key: string; candidates: number };
 
@@ -68,7 +69,7 @@ export async function listConflicts(ctx: ServerContext, request: Request): Promi
   );
   const candidates = Number(found[0]?.candidates ?? 0);
   const last = found.at(-1);
-  const body: ConflictsPage = { conflicts: found.map(toConflictEntry), hasMore: candidates > found.length };
+  const body: ConflictsPage = { conflicts: await withUserNames(ctx.database.db, found.map(toConflictEntry)), hasMore: candidates > found.length };
   if (body.hasMore && last) body.cursor = encodeConflictCursor({ createdAt: last.created_key, id: last.id });
   return chargedJson(ctx, caller.id, body);
 }

@@ -66,6 +66,7 @@ describe.each(testDatabases())('POST /sync/resolve on $name', (factory) => {
       status: 'resolved',
       resolvedAction: 'accept',
       resolvedBy: await userIdOf(db(), 'cora@demo.fieldsync'),
+      resolvedByName: 'Cora Coordinator',
       resolvedAt: new Date(server.clock.now()).toISOString(),
     });
     expect(await record(recordId)).toEqual(before);

@@ -27,6 +27,7 @@ import { type TextRecordRow, textRowToState } from '../push/record-state';
 import { withRetries } from '../push/with-retries';
 import { RECORD_COLUMNS, type RecordRow, toSyncRecord } from '../record-row';
 import { CONFLICT_COLUMNS, type ConflictRow, toConflictEntry, toSide } from './conflict-entry';
+import { withUserNames } from './user-names';
 
 const alreadyResolved = () => new ApiError(409, 'ALREADY_RESOLVED', 'this conflict is already resolved');
 
@@ -61,7 +62,8 @@ export async function resolveConflict(ctx: ServerContext, request: Request): Pro
     return restoreLoser(ctx, tx, caller, conflict, resolvedAt);
   }));
 
-  const response: ResolveResponse = { conflict: toConflictEntry(result.conflict) };
+  const [conflict] = await withUserNames(ctx.database.db, [toConflictEntry(result.conflict)]);
+  const response: ResolveResponse = { conflict: conflict! };
   if ('record' in result) response.record = toSyncRecord(result.record);
   return json(200, response);
 }
