@@ -69,9 +69,12 @@ export const ConflictsPageSchema = z.object({
 });
 export type ConflictsPage = z.infer<typeof ConflictsPageSchema>;
 
+/** `undo_restore` takes back a `restore_loser`: the version it replaced is put back and the conflict is open again. */
+export const RESOLVE_REQUEST_ACTIONS = [...RESOLVE_ACTIONS, 'undo_restore'] as const;
+
 export const ResolveRequestSchema = z.strictObject({
   conflictId: z.string().min(1).max(100),
-  action: ResolveActionSchema,
+  action: z.enum(RESOLVE_REQUEST_ACTIONS),
 });
 export type ResolveRequest = z.infer<typeof ResolveRequestSchema>;
 

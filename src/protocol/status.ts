@@ -8,6 +8,11 @@ export const SyncStatusResponseSchema = z.object({
   serverTime: z.string(),
   user: UserSchema,
   openConflicts: z.number().int().nonnegative(),
+  /**
+   * Records whose applied write by the caller another user's later write replaced, while that
+   * conflict is open (a coordinator may restore it): the same facts as the `overwritten` event.
+   */
+  overwrittenRecordIds: z.array(z.string()),
   /** When the server last took a change from the caller (a push that only repeats changes already taken does not count). ISO 8601. */
   lastPush: z.string().optional(),
   /** When the caller last pulled. ISO 8601. */

@@ -192,7 +192,7 @@ export const ROUTE_DOCS: RouteDocs = {
       summary: 'Resolve a conflict: accept the outcome or restore the losing write',
       access: 'admin or coordinator',
       body: ResolveRequestSchema,
-      responses: ok('the resolved entry, and the record written by restore_loser', ResolveResponseSchema),
+      responses: ok('the resolved entry (open again after undo_restore), and the record written by restore_loser or undo_restore', ResolveResponseSchema),
       errors: ['VALIDATION', 'FORBIDDEN', 'NOT_FOUND', 'ALREADY_RESOLVED'],
     },
   },

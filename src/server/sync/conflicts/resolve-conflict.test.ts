@@ -115,6 +115,29 @@ describe.each(testDatabases())('POST /sync/resolve on $name', (factory) => {
     expect(f.records.get(recordId)).toMatchObject({ version: 4, data: loser.data, hlc: r.body.record!.hlc });
   });
 
+  it('undo_restore puts the replaced version back as a new version and opens the conflict again, only while nothing came after', async () => {
+    const { recordId, conflictId, loser } = await conflicted();
+    const before = await record(recordId);
+    const restored = await resolve(cora, { conflictId, action: 'restore_loser' });
+    expect(restored.body.record).toMatchObject({ data: loser.data });
+
+    const undone = await resolve(cora, { conflictId, action: 'undo_restore' });
+    expect(undone.status).toBe(200);
+    expect(undone.body.record).toMatchObject({ id: recordId, version: Number(before.version) + 2, data: before.data, deleted: false });
+    expect(undone.body.record!.hlc > restored.body.record!.hlc).toBe(true);
+    expect(undone.body.conflict).toMatchObject({ id: conflictId, status: 'open' });
+    expect(undone.body.conflict.resolvedAction).toBeUndefined();
+    expect(undone.body.conflict.replaced).toBeUndefined();
+    // Open again: it can be decided anew; undoing twice is refused.
+    expect((await resolve(cora, { conflictId, action: 'undo_restore' })).status).toBe(409);
+    expect((await resolve(cora, { conflictId, action: 'restore_loser' })).status).toBe(200);
+    await writeRecord(db(), recordId, { data: { by: 'later' } });
+    const refused = await resolve(cora, { conflictId, action: 'undo_restore' });
+    expect(refused.status).toBe(409);
+    expect(refused.body.error?.code).toBe('CONFLICT');
+    expect(await record(recordId)).toMatchObject({ data: { by: 'later' } });
+  });
+
   it('restore_loser of a lost delete makes the record a tombstone', async () => {
     const { recordId, conflictId } = await conflicted(E.campSouth.id, side({ deleted: true, data: {}, version: 1 }));
     const r = await resolve(cora, { conflictId, action: 'restore_loser' });

@@ -5,6 +5,10 @@
 //                    as a new version on top of the record's current one, stamped by the
 //                    server's clock after the current stamp, so it wins and syncs like any
 //                    write; the version it replaced is kept in the entry (`replaced`).
+//   undo_restore   → takes back a restore_loser: the version it replaced is written back as a
+//                    new version, and the entry is open again for another decision. Only while
+//                    the record is still as the restore left it (else 409 CONFLICT: a
+//                    later write would be overwritten).
 // The conflict row is locked first (select … for update), so of two concurrent resolves one
 // succeeds and the other sees it resolved: 409 ALREADY_RESOLVED.
 // A restored response or media record must still point at a live assessment or parent, as a
@@ -48,6 +52,7 @@ export async function resolveConflict(ctx: ServerContext, request: Request): Pro
     );
     if (!conflict) throw notFound('no such conflict');
     if (!mayResolve(caller, conflict.entity_id)) throw forbidden('that entity is not assigned to you');
+    if (body.action === 'undo_restore') return undoRestore(ctx, tx, caller, conflict);
     if (conflict.status === 'resolved') throw alreadyResolved();
     const resolvedAt = new Date(ctx.clock.now()).toISOString();
     if (body.action === 'accept') {
@@ -116,6 +121,37 @@ async function restoreLoser(
         where id = ${conflict.id} returning ${CONFLICT_COLUMNS}`,
   );
   return { conflict: done!, record: record! };
+}
+
+async function undoRestore(ctx: ServerContext, tx: Tx, caller: Caller, conflict: ConflictRow): Promise<{ conflict: ConflictRow; record: RecordRow }> {
+  if (conflict.status !== 'resolved' || conflict.resolved_action !== 'restore_loser' || conflict.replaced === null)
+    throw new ApiError(409, 'CONFLICT', 'only a conflict resolved by restoring the loser can be undone');
+  const cols = sql.raw(RECORD_COLUMNS);
+  const back = toSide(conflict.replaced);
+  const subject = restoreSubject(conflict, back);
+  const refId = referencedId(subject);
+  await lockRecords(tx, refId === undefined ? [conflict.record_id] : [conflict.record_id, refId]);
+  const [current] = await rows<RecordRow>(tx, sql`select ${cols} from records where id = ${conflict.record_id} for update`);
+  if (!current) throw notFound('the conflict names a record that does not exist');
+  // The restore wrote version replaced.version + 1; anything later is someone's newer write.
+  if (Number(current.version) !== back.version + 1)
+    throw new ApiError(409, 'CONFLICT', 'the record was changed after the restore: undoing it would overwrite that change');
+  await checkRestorable(tx, subject, refId);
+  ctx.hlc.observe(current.hlc);
+  const hlc = ctx.hlc.next();
+  const data = back.deleted ? current.data : back.data;
+  const [record] = await rows<RecordRow>(
+    tx,
+    sql`update records set data = ${JSON.stringify(data)}::jsonb, deleted = ${back.deleted},
+          version = version + 1, hlc = ${hlc}, updated_by = ${caller.id}, device_id = 'server'
+        where id = ${conflict.record_id} returning ${cols}`,
+  );
+  const [reopened] = await rows<ConflictRow>(
+    tx,
+    sql`update sync_conflicts set status = 'open', resolved_at = null, resolved_by = null, resolved_action = null, replaced = null
+        where id = ${conflict.id} returning ${CONFLICT_COLUMNS}`,
+  );
+  return { conflict: reopened!, record: record! };
 }
 
 /**

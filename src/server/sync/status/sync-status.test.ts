@@ -6,7 +6,7 @@ import { SyncStatusResponseSchema, type SyncStatusResponse } from '@/protocol/st
 import type { Database } from '../../db/database';
 import { testDatabases } from '../../db/test-databases';
 import { type TestServer, createTestServer } from '../../test-server';
-import { insertConflict } from '../conflicts/test-conflicts';
+import { insertConflict, side } from '../conflicts/test-conflicts';
 import { createEntity, createUser, insertRecord, pullPage } from '../pull/test-fixtures';
 
 describe.each(testDatabases())('GET /sync/status on $name', (factory) => {
@@ -63,6 +63,21 @@ describe.each(testDatabases())('GET /sync/status on $name', (factory) => {
     expect(later.body).toMatchObject({ openConflicts: 2, lastPull: pulledAt, lastPush: pushedAt });
     expect(later.body.serverHlc >= first.body.serverHlc).toBe(true);
     expect(later.body.serverTime).toBe(new Date(server.clock.now()).toISOString());
+  });
+
+  it('lists the records whose applied write by the caller another user replaced, while the conflict is open', async () => {
+    const site = await createEntity(database.db);
+    const ana = await createUser(server, 'field_worker', [site]);
+    const ben = await createUser(server, 'field_worker', [site]);
+    const [a, b, c, d] = await Promise.all([0, 1, 2, 3].map(() => insertRecord(database.db, { entityId: site })));
+    await insertConflict(database.db, { recordId: a!, entityId: site, resolution: 'client_wins', winner: side({ userId: ben.id }), loser: side({ userId: ana.id }) });
+    await insertConflict(database.db, { recordId: a!, entityId: site, resolution: 'client_wins', winner: side({ userId: ben.id }), loser: side({ userId: ana.id }) });
+    // Not overwritten by someone else: her own change lost (server_wins), her own later write, a resolved one.
+    await insertConflict(database.db, { recordId: b!, entityId: site, resolution: 'server_wins', winner: side({ userId: ben.id }), loser: side({ userId: ana.id }) });
+    await insertConflict(database.db, { recordId: c!, entityId: site, resolution: 'client_wins', winner: side({ userId: ana.id }), loser: side({ userId: ana.id }) });
+    await insertConflict(database.db, { recordId: d!, entityId: site, resolution: 'client_wins', status: 'resolved', winner: side({ userId: ben.id }), loser: side({ userId: ana.id }) });
+    expect((await status(ana.token)).body.overwrittenRecordIds).toEqual([a]);
+    expect((await status(ben.token)).body.overwrittenRecordIds).toEqual([]);
   });
 
   it('needs a valid token', async () => {
