@@ -4,7 +4,20 @@ import { pageSecurityHeaders } from './src/server/http/security-headers';
 
 const nextConfig: NextConfig = {
   // Loaded from node_modules at run time: PGlite needs its WASM files beside it.
-  serverExternalPackages: ['@electric-sql/pglite', 'pg', 'pino', 'drizzle-orm', 'ioredis', 'prom-client'],
+  // The media stack (tus server and stores, the S3 client) likewise, rather than bundled.
+  serverExternalPackages: [
+    '@electric-sql/pglite',
+    'pg',
+    'pino',
+    'drizzle-orm',
+    'ioredis',
+    'prom-client',
+    '@tus/server',
+    '@tus/file-store',
+    '@tus/s3-store',
+    '@tus/utils',
+    '@aws-sdk/client-s3',
+  ],
   poweredByHeader: false,
   // `npm test` type-checks everything (tsc --noEmit); the build need not re-check test files.
   typescript: { ignoreBuildErrors: true },

@@ -18,6 +18,10 @@ export const ERROR_CODES = [
   'RATE_LIMITED',
   'UNAVAILABLE',
   'INTERNAL',
+  // Media content (docs/protocol.md "Media content").
+  'CHECKSUM_MISMATCH',
+  'CONTENT_PENDING',
+  'RANGE_NOT_SATISFIABLE',
 ] as const;
 export const ErrorCodeSchema = z.enum(ERROR_CODES);
 export type ErrorCode = z.infer<typeof ErrorCodeSchema>;

@@ -65,6 +65,8 @@ export const ChangeResultSchema = z.object({
   record: SyncRecordSchema.optional(),
   code: ItemErrorCodeSchema.optional(),
   message: z.string().optional(),
+  /** A failed change: what exactly failed, when the code says too little (a form's questions). */
+  details: z.unknown().optional(),
 });
 export type ChangeResult = z.infer<typeof ChangeResultSchema>;
 

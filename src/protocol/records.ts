@@ -65,6 +65,8 @@ export const SyncRecordSchema = z.object({
   deleted: z.boolean(),
   hlc: HlcSchema,
   updatedBy: z.string(),
+  /** Media records in a pull: whether the server holds the content (server-kept, not versioned). */
+  contentAvailable: z.boolean().optional(),
 });
 export type SyncRecord = z.infer<typeof SyncRecordSchema>;
 

@@ -28,6 +28,9 @@ import { resolveConflict } from './sync/conflicts/resolve-conflict';
 import { syncStatus } from './sync/status/sync-status';
 import { liveEvents } from './sync/events/events-handler';
 import { addressLimited } from './limits/charge';
+import { createMediaService } from './media/media-service';
+import { listForms } from './forms/list-forms';
+import { publishForm } from './forms/publish-form';
 
 export type Api = ReturnType<typeof createApi>;
 export type ApiName = keyof Api;
@@ -40,6 +43,11 @@ export function createApi(ctx: ServerContext) {
     request.headers.has('authorization') ? verifyBearer(ctx, request).catch(() => null) : Promise.resolve(null);
   const h = (fn: (ctx: ServerContext, request: Request) => Promise<Response>): Handler =>
     handle(ctx.log, admitted(admission, gate, userOf, (request) => fn(ctx, request)));
+  const media = createMediaService(ctx);
+  // Upload bodies stream to storage and downloads stream from it: they take no turn at the user's
+  // gate, so a photo never holds back that user's pushes and pulls (admission still bounds them).
+  const streaming = new UserGate(Number.POSITIVE_INFINITY);
+  const hStream = (fn: (request: Request) => Promise<Response>): Handler => handle(ctx.log, admitted(admission, streaming, userOf, fn));
   // Every request gets a request id, its metrics and its access log line (observe-request.ts).
   return observeAll(ctx.metrics, ctx.log, {
     health: handle(ctx.log, addressLimited(ctx, (request) => health(ctx, request), { failOpen: true })),
@@ -53,6 +61,8 @@ export function createApi(ctx: ServerContext) {
     adminUpdateUser: h(updateUser),
     adminListEntities: h(listEntities),
     adminRenameEntity: h(renameEntity),
+    adminPublishForm: h(publishForm),
+    forms: h(listForms),
     openApi: h((c, request) => addressLimited(c, (r) => openApiHandler(c, r))(request)),
     syncPush: observePush(ctx.metrics, h(pushHandler)),
     syncPull: h(pull),
@@ -60,6 +70,9 @@ export function createApi(ctx: ServerContext) {
     syncResolve: h(resolveConflict),
     syncStatus: h(syncStatus),
     syncEvents: h(liveEvents),
+    mediaUploadCreate: hStream(media.createUpload),
+    mediaUpload: hStream(media.upload),
+    mediaContent: hStream(media.content),
     methodNotAllowed: handle(ctx.log, addressLimited(ctx, methodNotAllowed)),
     notFound: handle(ctx.log, addressLimited(ctx, unknownEndpoint)),
   });

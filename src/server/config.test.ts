@@ -43,4 +43,22 @@ describe('configuration from the environment', () => {
     expect([c.shutdownGraceSeconds, c.metricsToken]).toEqual([0, 'scrape']);
     expect(() => configFromEnv({ FIELDSYNC_SHUTDOWN_GRACE_SECONDS: '-1' })).toThrow(/FIELDSYNC_SHUTDOWN_GRACE_SECONDS/);
   });
+
+  it('keeps media on disk beside the PGlite folder by default, in S3 when a bucket is named, within 25 MiB of an allowlist of types', () => {
+    const d = configFromEnv({ FIELDSYNC_DATA_DIR: '/srv/fs/pglite' });
+    expect([d.mediaDir, d.s3, d.mediaMaxBytes, d.mediaChunkMaxBytes, d.mediaUploadExpirySeconds]).toEqual(['/srv/fs/media', undefined, 25 * 1024 * 1024, 8 * 1024 * 1024, 86_400]);
+    expect(d.mediaTypes).toContain('audio/*');
+    const c = configFromEnv({
+      FIELDSYNC_MEDIA_DIR: '/mnt/shared/media',
+      FIELDSYNC_MEDIA_MAX_BYTES: '1000',
+      FIELDSYNC_MEDIA_TYPES: 'image/jpeg, Video/*',
+      FIELDSYNC_S3_BUCKET: 'photos',
+      FIELDSYNC_S3_ENDPOINT: 'http://127.0.0.1:9000',
+      FIELDSYNC_S3_FORCE_PATH_STYLE: 'true',
+    });
+    expect([c.mediaDir, c.mediaMaxBytes, c.mediaTypes]).toEqual(['/mnt/shared/media', 1000, ['image/jpeg', 'video/*']]);
+    expect(c.s3).toEqual({ bucket: 'photos', endpoint: 'http://127.0.0.1:9000', region: 'us-east-1', accessKeyId: undefined, secretAccessKey: undefined, forcePathStyle: true });
+    expect(() => configFromEnv({ FIELDSYNC_MEDIA_TYPES: 'jpeg' })).toThrow(/FIELDSYNC_MEDIA_TYPES/);
+    expect(() => configFromEnv({ FIELDSYNC_MEDIA_MAX_BYTES: '0' })).toThrow(/FIELDSYNC_MEDIA_MAX_BYTES/);
+  });
 });

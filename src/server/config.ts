@@ -1,4 +1,5 @@
 // Server configuration from environment variables (documented in README "Configuration").
+import os from 'node:os';
 import path from 'node:path';
 
 export interface Config {
@@ -60,6 +61,26 @@ export interface Config {
   /** Live-update streams (GET /sync/events) open at once on one instance, and of one user there; beyond: 429. */
   readonly eventStreams: number;
   readonly eventStreamsPerUser: number;
+  /** Media content (server/media): a folder on disk unless `s3` is set; several instances need S3 or a shared folder. */
+  readonly mediaDir: string;
+  readonly s3: S3Config | undefined;
+  /** Largest media content accepted (Tus-Max-Size), and largest body of one upload PATCH. */
+  readonly mediaMaxBytes: number;
+  readonly mediaChunkMaxBytes: number;
+  /** Content types accepted for upload: exact, or `type/*`. */
+  readonly mediaTypes: readonly string[];
+  /** An unfinished upload's bytes are removed this long after its creation (Upload-Expires). */
+  readonly mediaUploadExpirySeconds: number;
+}
+
+/** S3-compatible object storage for media content (FIELDSYNC_S3_*). */
+export interface S3Config {
+  readonly bucket: string;
+  readonly endpoint: string | undefined;
+  readonly region: string;
+  readonly accessKeyId: string | undefined;
+  readonly secretAccessKey: string | undefined;
+  readonly forcePathStyle: boolean;
 }
 
 type Env = Record<string, string | undefined>;
@@ -72,6 +93,29 @@ function int(env: Env, key: string, fallback: number, min = 1): number {
   return n;
 }
 
+const DEFAULT_MEDIA_TYPES = 'image/jpeg,image/png,image/webp,image/heic,application/pdf,audio/*';
+
+function mediaTypes(raw: string | undefined): string[] {
+  const list = (raw || DEFAULT_MEDIA_TYPES).split(',').map((t) => t.trim().toLowerCase()).filter((t) => t !== '');
+  for (const t of list)
+    if (!/^[a-z0-9][a-z0-9!#$&^_.+-]*\/(?:\*|[a-z0-9][a-z0-9!#$&^_.+-]*)$/.test(t))
+      throw new Error(`FIELDSYNC_MEDIA_TYPES must be a comma-separated list of content types (type/subtype or type/*), got ${JSON.stringify(t)}`);
+  return list;
+}
+
+function s3Config(env: Env): S3Config | undefined {
+  const bucket = env.FIELDSYNC_S3_BUCKET;
+  if (!bucket) return undefined;
+  return {
+    bucket,
+    endpoint: env.FIELDSYNC_S3_ENDPOINT || undefined,
+    region: env.FIELDSYNC_S3_REGION || 'us-east-1',
+    accessKeyId: env.FIELDSYNC_S3_ACCESS_KEY_ID || undefined,
+    secretAccessKey: env.FIELDSYNC_S3_SECRET_ACCESS_KEY || undefined,
+    forcePathStyle: env.FIELDSYNC_S3_FORCE_PATH_STYLE === 'true' || env.FIELDSYNC_S3_FORCE_PATH_STYLE === '1',
+  };
+}
+
 function trustedProxies(raw: string | undefined): number {
   if (raw === undefined || raw === '' || raw === 'false') return 0;
   if (raw === 'true') return 1;
@@ -81,9 +125,10 @@ function trustedProxies(raw: string | undefined): number {
 }
 
 export function configFromEnv(env: Env = process.env): Config {
+  const dataDir = path.resolve(/*turbopackIgnore: true*/ env.FIELDSYNC_DATA_DIR || path.join(process.cwd(), 'data', 'pglite'));
   return {
     databaseUrl: env.DATABASE_URL || undefined,
-    dataDir: path.resolve(/*turbopackIgnore: true*/ env.FIELDSYNC_DATA_DIR || path.join(process.cwd(), 'data', 'pglite')),
+    dataDir,
     jwtSecret: env.FIELDSYNC_JWT_SECRET || undefined,
     tokenTtlSeconds: int(env, 'FIELDSYNC_TOKEN_TTL_SECONDS', 7 * 24 * 3600),
     jwtIssuer: 'fieldsync',
@@ -121,6 +166,13 @@ export function configFromEnv(env: Env = process.env): Config {
     eventStreams: int(env, 'FIELDSYNC_EVENT_STREAMS', 2_000),
     // The syncing tab of each of a few devices, and a reconnect overlapping the stream it replaces.
     eventStreamsPerUser: int(env, 'FIELDSYNC_EVENT_STREAMS_PER_USER', 8),
+    // Beside the PGlite folder (data/media by default), never inside it.
+    mediaDir: path.resolve(/*turbopackIgnore: true*/ env.FIELDSYNC_MEDIA_DIR || path.join(path.dirname(dataDir), 'media')),
+    s3: s3Config(env),
+    mediaMaxBytes: int(env, 'FIELDSYNC_MEDIA_MAX_BYTES', 25 * 1024 * 1024),
+    mediaChunkMaxBytes: int(env, 'FIELDSYNC_MEDIA_CHUNK_MAX', 8 * 1024 * 1024),
+    mediaTypes: mediaTypes(env.FIELDSYNC_MEDIA_TYPES),
+    mediaUploadExpirySeconds: int(env, 'FIELDSYNC_MEDIA_UPLOAD_EXPIRY_SECONDS', 24 * 3600),
   };
 }
 
@@ -138,6 +190,8 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
     workBurst: 1_000_000_000,
     addressRequestsPerWindow: 1_000_000_000,
     addressBurst: 1_000_000_000,
+    // Uploaded media of tests goes to a temporary folder, never the repository's data/.
+    mediaDir: path.join(os.tmpdir(), `fieldsync-test-media-${process.pid}`),
     ...overrides,
   };
 }

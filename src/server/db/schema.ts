@@ -175,3 +175,56 @@ export const rateLimits = pgTable('rate_limits', {
   key: text('key').primaryKey(),
   tat: bigint('tat', { mode: 'number' }).notNull(),
 });
+
+/**
+ * Media uploads in progress or done (server/media): which media record and which user an upload
+ * id belongs to, when its bytes expire, and a lease that lets one request at a time write it,
+ * whichever instance it reaches.
+ */
+export const mediaUploads = pgTable(
+  'media_uploads',
+  {
+    id: text('id').primaryKey(),
+    mediaId: uuid('media_id').notNull(),
+    userId: uuid('user_id').notNull(),
+    size: bigint('size', { mode: 'number' }).notNull(),
+    createdAt: createdAt(),
+    expiresAt: timestamp('expires_at', { withTimezone: true, mode: 'date' }).notNull(),
+    completedAt: timestamp('completed_at', { withTimezone: true, mode: 'date' }),
+    lockToken: text('lock_token'),
+    lockedUntil: timestamp('locked_until', { withTimezone: true, mode: 'date' }),
+  },
+  (t) => [index('media_uploads_media_idx').on(t.mediaId), index('media_uploads_expiry_idx').on(t.expiresAt)],
+);
+
+/** Media content stored and verified against its record's sha256: one row per media record. */
+export const mediaContent = pgTable('media_content', {
+  mediaId: uuid('media_id').primaryKey(),
+  size: bigint('size', { mode: 'number' }).notNull(),
+  sha256: text('sha256').notNull(),
+  contentType: text('content_type').notNull(),
+  /** The key the content store keeps the bytes under (the upload id). */
+  storageKey: text('storage_key').notNull(),
+  storedAt: timestamp('stored_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+});
+
+/**
+ * Published form versions (questionnaires, docs/protocol.md "Forms"): immutable once written, so
+ * a device that filled version n can always be checked against it. `entity_ids` null: usable
+ * in every entity.
+ */
+export const forms = pgTable(
+  'forms',
+  {
+    id: uuid('id').notNull(),
+    version: integer('version').notNull(),
+    title: text('title').notNull(),
+    entityIds: uuid('entity_ids').array(),
+    definition: jsonb('definition').notNull(),
+    publishedBy: uuid('published_by')
+      .notNull()
+      .references(() => users.id),
+    publishedAt: timestamp('published_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.id, t.version] }), check('forms_version_check', sql`${t.version} >= 1`)],
+);

@@ -41,6 +41,14 @@ describe('matchApiRoute', () => {
     expect(matchApiRoute('HEAD', '/api/v1/nope')).toEqual(handler('notFound', true));
   });
 
+  it('answers HEAD with the route\'s own HEAD handler where it lists one (tus uploads), with its body', () => {
+    expect(matchApiRoute('HEAD', '/api/v1/media/uploads/0123abcd')).toEqual(handler('mediaUpload'));
+    expect(matchApiRoute('PATCH', '/api/v1/media/uploads/0123abcd')).toEqual(handler('mediaUpload'));
+    expect(matchApiRoute('GET', '/api/v1/media/uploads/0123abcd')).toEqual(handler('methodNotAllowed'));
+    expect(matchApiRoute('HEAD', '/api/v1/media/m_1/content')).toEqual(handler('mediaContent', true));
+    expect(matchApiRoute('HEAD', '/api/v1/media/uploads')).toEqual(handler('methodNotAllowed', true));
+  });
+
   it('answers OPTIONS itself, with every method allowed', () => {
     expect(matchApiRoute('OPTIONS', '/api/v1/health')).toEqual({ kind: 'options' });
     expect(matchApiRoute('OPTIONS', '/api/v1/nope')).toEqual({ kind: 'options' });

@@ -5,7 +5,8 @@
 // What it answers:
 // - GET POST PUT PATCH DELETE: the path's handler, or `methodNotAllowed` (405 JSON) for a
 //   method it does not list; any other path under /api/ is `notFound` (the catch-all, 404 JSON);
-// - HEAD: the GET handler, sent without its body;
+// - HEAD: the path's HEAD handler when it lists one (tus uploads), else the GET handler, sent
+//   without its body;
 // - OPTIONS: 204 with an Allow header naming every method.
 // - any other method (TRACE, CONNECT…) on a path under /api/: 405 JSON (Next.js answered a
 //   plain-text 500);
@@ -17,7 +18,9 @@ import type { ApiName } from '../api';
 
 export const ROUTE_METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const;
 export type RouteMethod = (typeof ROUTE_METHODS)[number];
-type MethodTable = Readonly<Partial<Record<RouteMethod, ApiName>>>;
+/** A route may name its own HEAD handler; without one, HEAD is its GET without the body. */
+export type TableMethod = RouteMethod | 'HEAD';
+type MethodTable = Readonly<Partial<Record<TableMethod, ApiName>>>;
 
 /** Paths as the App Router spells them (`[id]`: any one segment) and the methods each serves. */
 export const API_ROUTES = {
@@ -31,12 +34,17 @@ export const API_ROUTES = {
   '/api/v1/admin/users/[id]/assignments': { PUT: 'adminReplaceAssignments' },
   '/api/v1/admin/entities': { GET: 'adminListEntities', POST: 'adminCreateEntity' },
   '/api/v1/admin/entities/[id]': { PATCH: 'adminRenameEntity' },
+  '/api/v1/admin/forms': { POST: 'adminPublishForm' },
+  '/api/v1/forms': { GET: 'forms' },
   '/api/v1/sync/batch': { POST: 'syncPush' },
   '/api/v1/sync/pull': { GET: 'syncPull' },
   '/api/v1/sync/conflicts': { GET: 'syncConflicts' },
   '/api/v1/sync/resolve': { POST: 'syncResolve' },
   '/api/v1/sync/status': { GET: 'syncStatus' },
   '/api/v1/sync/events': { GET: 'syncEvents' },
+  '/api/v1/media/uploads': { POST: 'mediaUploadCreate' },
+  '/api/v1/media/uploads/[id]': { HEAD: 'mediaUpload', PATCH: 'mediaUpload', DELETE: 'mediaUpload' },
+  '/api/v1/media/[id]/content': { GET: 'mediaContent' },
 } as const satisfies Record<string, MethodTable>;
 
 /** What every other path under /api/ answers, for every method. */
@@ -86,6 +94,7 @@ export function matchApiRoute(method: string | undefined, pathname: string): Api
   } else if (!PLAIN_API_PATH.test(path)) return null;
   if (asked === 'OPTIONS') return { kind: 'options' };
   const methods = methodsOf(path);
+  if (head && methods?.HEAD) return { kind: 'handler', name: methods.HEAD, head: false };
   const name = methods ? (methods[asked as RouteMethod] ?? 'methodNotAllowed') : CATCH_ALL;
   return { kind: 'handler', name, head };
 }

@@ -17,4 +17,8 @@ export const ERROR_STATUS: Readonly<Record<ErrorCode, number>> = {
   RATE_LIMITED: 429,
   INTERNAL: 500,
   UNAVAILABLE: 503,
+  CONTENT_PENDING: 409,
+  RANGE_NOT_SATISFIABLE: 416,
+  // The tus checksum extension's status for content that does not match its checksum.
+  CHECKSUM_MISMATCH: 460,
 };

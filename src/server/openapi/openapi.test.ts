@@ -1,8 +1,8 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../db/database';
 import { testDatabases } from '../db/test-databases';
-import { API_ROUTES, type RouteMethod, matchApiRoute } from '../node/api-routes';
+import { API_ROUTES, type TableMethod, matchApiRoute } from '../node/api-routes';
 import { DEMO_ENTITIES } from '../seed/demo';
 import { stamp } from '../sync/pull/test-fixtures';
 import { type TestServer, createTestServer } from '../test-server';
@@ -10,7 +10,7 @@ import { buildOpenApiDocument, openApiPath } from './document';
 import { documentedPath, undocumented } from './documented-responses';
 
 const E = DEMO_ENTITIES;
-const routeMethods = Object.entries(API_ROUTES).flatMap(([path, methods]) => Object.keys(methods).map((m) => ({ path, method: m as RouteMethod })));
+const routeMethods = Object.entries(API_ROUTES).flatMap(([path, methods]) => Object.keys(methods).map((m) => ({ path, method: m as TableMethod })));
 
 describe('the OpenAPI document', () => {
   const doc = buildOpenApiDocument() as unknown as { openapi: string; paths: Record<string, Record<string, { responses: Record<string, unknown> }>> };
@@ -51,7 +51,13 @@ describe.each(testDatabases())('every route answers as documented on $name', (fa
   });
 
   /** Calls the handler the routing table names, and checks the answer against the document. */
-  async function call(method: RouteMethod, url: string, who: string | undefined, body?: unknown): Promise<{ status: number; body: Record<string, unknown> }> {
+  async function call(
+    method: TableMethod,
+    url: string,
+    who: string | undefined,
+    body?: unknown,
+    headers: Record<string, string> = {},
+  ): Promise<{ status: number; body: Record<string, unknown>; headers: Headers }> {
     const pathname = new URL(url, 'http://test').pathname;
     const match = matchApiRoute(method, pathname);
     if (match?.kind !== 'handler') throw new Error(`no handler for ${method} ${pathname}`);
@@ -61,8 +67,8 @@ describe.each(testDatabases())('every route answers as documented on $name', (fa
     const res = await handler(
       new Request(`http://test${url}`, {
         method,
-        headers: { 'content-type': 'application/json', ...(who ? { authorization: `Bearer ${tokens[who] ?? who}` } : {}) },
-        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+        headers: { 'content-type': 'application/json', ...(who ? { authorization: `Bearer ${tokens[who] ?? who}` } : {}), ...headers },
+        ...(body === undefined ? {} : { body: body instanceof Uint8Array ? (body as BodyInit) : JSON.stringify(body) }),
       }),
     );
     const isJson = res.headers.get('content-type')?.startsWith('application/json') ?? false;
@@ -71,7 +77,7 @@ describe.each(testDatabases())('every route answers as documented on $name', (fa
     const json = (isJson ? await res.json() : stream ? await res.body!.cancel().then(() => '') : await res.text()) as Record<string, unknown>;
     expect(undocumented(openApiPath(route.path), method, res.status, json), `${method} ${url}`).toEqual([]);
     seen.add(`${method} ${route.path} ${res.status}`);
-    return { status: res.status, body: json };
+    return { status: res.status, body: json, headers: res.headers };
   }
 
   it('answers each route with documented bodies, successes and errors alike', async () => {
@@ -121,6 +127,53 @@ describe.each(testDatabases())('every route answers as documented on $name', (fa
     expect((await call('GET', '/api/v1/sync/status', 'not.a.token')).status).toBe(401);
     expect((await call('GET', '/api/v1/sync/events', 'ana')).status).toBe(200);
     expect((await call('GET', '/api/v1/sync/events', undefined)).status).toBe(401);
+
+    // Media content: a record, its upload in two parts, its download.
+    const content = new TextEncoder().encode('not really a jpeg');
+    const parentId = randomUUID();
+    const mediaId = randomUUID();
+    const sha256 = createHash('sha256').update(content).digest('hex');
+    const media = { parentId, contentType: 'image/jpeg', size: content.length, sha256, fileName: 'a.jpg' };
+    const mediaChange = { ...change('create'), recordId: mediaId, type: 'media', data: media };
+    expect((await call('POST', '/api/v1/sync/batch', 'ana', { deviceId: 'dev_doc', changes: [{ ...change('create'), recordId: parentId }, mediaChange] })).status).toBe(200);
+    const tus = { 'tus-resumable': '1.0.0' };
+    const metadata = `mediaId ${Buffer.from(mediaId).toString('base64')}`;
+    expect((await call('GET', `/api/v1/media/${mediaId}/content`, 'ana')).status).toBe(409);
+    expect((await call('POST', '/api/v1/media/uploads', 'ana', undefined, { ...tus, 'upload-length': '1', 'upload-metadata': metadata })).status).toBe(400);
+    const createdUpload = await call('POST', '/api/v1/media/uploads', 'ana', undefined, { ...tus, 'upload-length': String(content.length), 'upload-metadata': metadata });
+    expect(createdUpload.status).toBe(201);
+    const upload = createdUpload.headers.get('location')!;
+    const patch = (offset: number, part: Uint8Array) =>
+      call('PATCH', upload, 'ana', part, { ...tus, 'upload-offset': String(offset), 'content-type': 'application/offset+octet-stream' });
+    expect((await patch(0, content.subarray(0, 5))).status).toBe(204);
+    expect((await call('HEAD', upload, 'ana', undefined, tus)).status).toBe(200);
+    expect((await patch(0, content.subarray(5))).status).toBe(409);
+    expect((await call('DELETE', upload, 'cora', undefined, tus)).status).toBe(404);
+    expect((await patch(5, content.subarray(5))).status).toBe(204);
+    expect((await call('DELETE', upload, 'ana', undefined, tus)).status).toBe(400);
+    expect((await call('GET', `/api/v1/media/${mediaId}/content`, 'cora')).status).toBe(200);
+    expect((await call('GET', `/api/v1/media/${mediaId}/content`, 'cora', undefined, { range: 'bytes=0-1' })).status).toBe(206);
+    expect((await call('GET', `/api/v1/media/${mediaId}/content`, 'cora', undefined, { range: 'bytes=99-' })).status).toBe(416);
+    expect((await call('GET', `/api/v1/media/${mediaId}/content`, undefined)).status).toBe(401);
+    const other = await call('POST', '/api/v1/media/uploads', 'ana', undefined, { ...tus, 'upload-length': String(content.length), 'upload-metadata': `mediaId ${Buffer.from(parentId).toString('base64')}` });
+    expect(other.status).toBe(404);
+    const bad = { ...mediaChange, changeId: randomUUID(), recordId: randomUUID(), data: { ...media, sha256: 'f'.repeat(64) } };
+    expect((await call('POST', '/api/v1/sync/batch', 'ana', { deviceId: 'dev_doc', changes: [bad] })).status).toBe(200);
+    const badUpload = await call('POST', '/api/v1/media/uploads', 'ana', undefined, { ...tus, 'upload-length': String(content.length), 'upload-metadata': `mediaId ${Buffer.from(bad.recordId).toString('base64')}` });
+    const badAt = badUpload.headers.get('location')!;
+    expect((await call('PATCH', badAt, 'ana', content, { ...tus, 'upload-offset': '0', 'content-type': 'application/offset+octet-stream' })).status).toBe(460);
+    const giveUp = await call('POST', '/api/v1/media/uploads', 'ana', undefined, { ...tus, 'upload-length': String(content.length), 'upload-metadata': `mediaId ${Buffer.from(bad.recordId).toString('base64')}` });
+    expect((await call('DELETE', giveUp.headers.get('location')!, 'ana', undefined, tus)).status).toBe(204);
+
+    // Forms: publish a version, list them, revalidate with the ETag.
+    const form = { title: 'Doc form', entityIds: [E.campNorth.id], definition: { questions: [{ id: 'ok', type: 'text', label: 'OK?' }] } };
+    expect((await call('POST', '/api/v1/admin/forms', 'cora', form)).status).toBe(201);
+    expect((await call('POST', '/api/v1/admin/forms', 'cora', { ...form, entityIds: null })).status).toBe(403);
+    expect((await call('POST', '/api/v1/admin/forms', 'admin', { ...form, definition: { questions: [] } })).status).toBe(400);
+    expect((await call('POST', '/api/v1/admin/forms', 'admin', { ...form, entityIds: [randomUUID()] })).status).toBe(404);
+    const listed = await call('GET', '/api/v1/forms', 'ana');
+    expect(listed.status).toBe(200);
+    expect((await call('GET', '/api/v1/forms', 'ana', undefined, { 'if-none-match': listed.headers.get('etag')! })).status).toBe(304);
 
     const succeeded = routeMethods.filter(({ path, method }) => ![...seen].some((s) => s.startsWith(`${method} ${path} 2`)));
     expect(succeeded, 'routes this test never saw succeed').toEqual([]);

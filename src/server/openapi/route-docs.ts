@@ -18,6 +18,7 @@ import {
   UpdateUserResponseSchema,
 } from '@/protocol/admin';
 import { LoginRequestSchema, LoginResponseSchema } from '@/protocol/auth';
+import { FormsResponseSchema, PublishFormRequestSchema, PublishFormResponseSchema } from '@/protocol/forms';
 import { ConflictsPageSchema, ConflictsQuerySchema, ResolveRequestSchema, ResolveResponseSchema } from '@/protocol/conflicts';
 import type { ErrorCode } from '@/protocol/errors';
 import { PullQuerySchema, PullResponseSchema } from '@/protocol/pull';
@@ -159,6 +160,29 @@ export const ROUTE_DOCS: RouteDocs = {
       errors: ['VALIDATION', 'FORBIDDEN', 'NOT_FOUND'],
     },
   },
+  '/api/v1/admin/forms': {
+    POST: {
+      summary: 'Publish a form (questionnaire) version',
+      description:
+        'Without id, or with a new one: version 1; with an existing id: its next version. Versions are immutable. entityIds omitted or null: every entity (admin only); a coordinator publishes only for entities all assigned to them. A definition that does not follow the format (docs/protocol.md "Forms") → 400 VALIDATION with details {path, message} of the first problem.',
+      access: 'admin or coordinator',
+      body: PublishFormRequestSchema,
+      responses: created('the form version published', PublishFormResponseSchema),
+      errors: ['VALIDATION', 'FORBIDDEN', 'NOT_FOUND', 'PAYLOAD_TOO_LARGE'],
+    },
+  },
+  '/api/v1/forms': {
+    GET: {
+      summary: "Every published version of the forms usable in the caller's entities",
+      description: 'With an ETag: If-None-Match naming it answers 304 with no body, so a device revalidates its copy cheaply. entityIds null: usable in every entity.',
+      access: 'any user',
+      responses: {
+        200: { description: 'the forms, by id then version', schema: FormsResponseSchema },
+        304: { description: 'not modified (If-None-Match named the ETag); no body', schema: z.string(), contentType: 'text/plain' },
+      },
+      errors: [],
+    },
+  },
   '/api/v1/sync/batch': {
     POST: {
       summary: 'Push a batch of changes',
@@ -212,6 +236,59 @@ export const ROUTE_DOCS: RouteDocs = {
       access: 'any user',
       responses: { 200: { description: 'the event stream', schema: z.string(), contentType: 'text/event-stream' } },
       errors: [],
+    },
+  },
+  '/api/v1/media/uploads': {
+    POST: {
+      summary: 'Create a tus upload for the content of a media record',
+      description:
+        'tus 1.0.0 creation (Tus-Resumable: 1.0.0, Upload-Length, Upload-Metadata naming mediaId). The media record must be live in an entity the caller may write; Upload-Length must equal its data.size, its contentType be accepted and its fileName hold no path separator. Content already stored: 201 with Upload-Offset equal to Upload-Length, and no bytes need to travel. Errors come as the JSON error body.',
+      access: 'any user',
+      responses: {
+        201: { description: 'created (Location: the upload URL; Upload-Offset; Upload-Expires); no body', schema: z.string(), contentType: 'text/plain' },
+        460: { description: 'the content sent with the creation does not match the record\'s sha256; nothing was stored', schema: z.object({ error: z.object({ code: z.literal('CHECKSUM_MISMATCH'), message: z.string() }) }) },
+      },
+      errors: ['VALIDATION', 'BAD_REQUEST', 'FORBIDDEN', 'NOT_FOUND', 'CONFLICT', 'PAYLOAD_TOO_LARGE', 'UNSUPPORTED_MEDIA_TYPE'],
+    },
+  },
+  '/api/v1/media/uploads/[id]': {
+    HEAD: {
+      summary: 'The offset to resume an upload from',
+      description: 'tus HEAD: Upload-Offset and Upload-Length headers. Only the user who created the upload (or, once complete, a reader of its record).',
+      access: 'any user',
+      responses: { 200: { description: 'Upload-Offset, Upload-Length; no body', schema: z.string(), contentType: 'text/plain' } },
+      errors: ['BAD_REQUEST', 'NOT_FOUND'],
+    },
+    PATCH: {
+      summary: 'Append bytes to an upload',
+      description:
+        'tus PATCH (Content-Type: application/offset+octet-stream, Upload-Offset). A wrong offset, or another request writing the same upload on any instance, is 409. When the last byte arrives the content is checked against the record\'s sha256: a mismatch discards the upload (460 CHECKSUM_MISMATCH).',
+      access: 'any user',
+      responses: {
+        204: { description: 'appended (Upload-Offset: the new offset)', schema: z.string(), contentType: 'text/plain' },
+        460: { description: 'the content does not match the record\'s sha256; the upload was discarded', schema: z.object({ error: z.object({ code: z.literal('CHECKSUM_MISMATCH'), message: z.string() }) }) },
+      },
+      errors: ['BAD_REQUEST', 'NOT_FOUND', 'CONFLICT', 'PAYLOAD_TOO_LARGE'],
+    },
+    DELETE: {
+      summary: 'Give up an unfinished upload (tus termination)',
+      access: 'any user',
+      responses: { 204: { description: 'the upload and its bytes are gone', schema: z.string(), contentType: 'text/plain' } },
+      errors: ['BAD_REQUEST', 'NOT_FOUND', 'CONFLICT'],
+    },
+  },
+  '/api/v1/media/[id]/content': {
+    GET: {
+      summary: "A media record's content",
+      description:
+        'For a caller who may read the record\'s entity. Content-Type from the record, ETag the sha256 (If-None-Match: 304), Cache-Control private, Range answered 206 with Content-Range (unsatisfiable: 416). HEAD answers the same headers.',
+      access: 'any user',
+      responses: {
+        200: { description: 'the bytes', schema: z.string(), contentType: 'application/octet-stream' },
+        206: { description: 'the bytes of the range asked for', schema: z.string(), contentType: 'application/octet-stream' },
+        304: { description: 'not modified (If-None-Match named the ETag)', schema: z.string(), contentType: 'application/octet-stream' },
+      },
+      errors: ['FORBIDDEN', 'NOT_FOUND', 'CONTENT_PENDING', 'RANGE_NOT_SATISFIABLE'],
     },
   },
 };

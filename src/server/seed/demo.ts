@@ -1,10 +1,11 @@
-// The demo data of README "Demo logins": four users and three entities, so a newcomer can
+// The demo data of README "Demo logins": four users, three entities and two forms, so a newcomer can
 // log in at once. Idempotent: running it again changes nothing.
 import { eq, sql } from 'drizzle-orm';
 import type { Role } from '@/protocol/auth';
 import { hashPassword } from '../auth/password';
 import type { Db } from '../db/database';
-import { assignments, entities, users } from '../db/schema';
+import { assignments, entities, forms, users } from '../db/schema';
+import { DEMO_FORMS } from '../forms/demo-forms';
 
 export const DEMO_PASSWORD = 'fieldsync-demo';
 
@@ -36,6 +37,13 @@ export async function seedDemo(db: Db): Promise<void> {
         .values(u.entityIds.map((entityId) => ({ userId: row.id, entityId })))
         .onConflictDoNothing();
     }
+    // The demo forms, published by the admin as version 1.
+    const [admin] = await tx.select({ id: users.id }).from(users).where(eq(users.email, 'admin@demo.fieldsync'));
+    if (!admin) throw new Error('demo admin missing');
+    await tx
+      .insert(forms)
+      .values(DEMO_FORMS.map((f) => ({ id: f.id, version: 1, title: f.title, entityIds: f.entityIds, definition: f.definition, publishedBy: admin.id })))
+      .onConflictDoNothing();
   });
 }
 

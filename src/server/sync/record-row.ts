@@ -13,6 +13,8 @@ export interface RecordRow {
   hlc: string;
   updated_by: string;
   device_id: string;
+  /** Media records in a pull: whether their content is stored (pull-feed.ts); null or absent otherwise. */
+  content_available?: boolean | null;
 }
 
 /** Columns to select for `toSyncRecord`, for raw SQL. */
@@ -28,5 +30,6 @@ export function toSyncRecord(r: RecordRow): SyncRecord {
     deleted: r.deleted,
     hlc: r.hlc,
     updatedBy: r.updated_by,
+    ...(r.type === 'media' && typeof r.content_available === 'boolean' ? { contentAvailable: r.content_available } : {}),
   };
 }

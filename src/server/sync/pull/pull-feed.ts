@@ -46,6 +46,7 @@ type Raw = RecordRow & {
   phase: number | null;
   pos_txid: string;
   pos_seq: string;
+  content_available: boolean | null;
 };
 
 /** Postgres array literal of uuids (ids come from the database, already validated). */
@@ -101,7 +102,11 @@ export async function readFeed(
              (select count(*)::int from page) as candidates,
              (select count(*)::int from page where page.phase = 0) as catch_up_candidates,
              kept.id, kept.type, kept.entity_id, kept.version, kept.data, kept.deleted, kept.hlc, kept.updated_by, kept.device_id,
-             kept.phase, kept.tx::text as pos_txid, kept.sq::text as pos_seq
+             kept.phase, kept.tx::text as pos_txid, kept.sq::text as pos_seq,
+             -- Media records only: whether content matching the record's sha256 is stored.
+             case when kept.type = 'media' then exists (
+               select 1 from media_content mc where mc.media_id = kept.id and mc.sha256 = kept.data->>'sha256'
+             ) end as content_available
       from (select 1) one left join kept on true
       order by kept.phase, kept.tx, kept.sq`,
   );
@@ -120,6 +125,7 @@ export async function readFeed(
       hlc: r.hlc,
       updated_by: r.updated_by,
       device_id: r.device_id,
+      content_available: r.content_available,
       phase: r.phase === 0 ? 0 : 1,
       position: { txid: r.pos_txid, seq: r.pos_seq },
     });

@@ -12,7 +12,8 @@ const idsOf = ({ changeId, recordId }: Ids) => ({ changeId, recordId, offlineId:
 
 // Object literals rather than spreads of idsOf: a push makes up to 100 of these, and a spread
 // copies through a generic slow path.
-export function failedResult({ changeId, recordId }: Ids, code: ItemErrorCode, message: string): ChangeResult {
+export function failedResult({ changeId, recordId }: Ids, code: ItemErrorCode, message: string, details?: unknown): ChangeResult {
+  if (details !== undefined) return { changeId, recordId, offlineId: recordId, serverId: recordId, status: 'failed', code, message, details };
   return { changeId, recordId, offlineId: recordId, serverId: recordId, status: 'failed', code, message };
 }
 
@@ -33,8 +34,8 @@ export type StoredResult = Omit<ChangeResult, keyof ReturnType<typeof idsOf>>;
 
 export function storedResult(r: ChangeResult): StoredResult {
   // Named, not a rest of the ids: one per change of every push. JSON leaves the unset ones out.
-  const { status, version, resolution, record, code, message } = r;
-  return { status, version, resolution, record, code, message } as StoredResult;
+  const { status, version, resolution, record, code, message, details } = r;
+  return { status, version, resolution, record, code, message, details } as StoredResult;
 }
 
 /** The first answer again, with the ids of the replayed change (a row stored in full keeps its own). */

@@ -8,6 +8,7 @@ import type { Change, ChangeResult, Resolution } from '@/protocol/push';
 import { IdSchema, type RecordType } from '@/protocol/records';
 import { type RecordState, applyChange } from '@/core/apply-change';
 import { type AccessView, checkAccess, referencedId } from '@/core/change-access';
+import { type FormLookup, checkFormAnswers } from '@/core/form-answers';
 import { clampHlc } from '@/core/hlc';
 import { type StoredResult, conflictResult, failedResult, replayedResult, successResult } from './change-results';
 import type { BatchItem } from './parse-batch';
@@ -30,7 +31,11 @@ export interface PlanInput {
   readonly records: ReadonlyMap<string, RecordState>;
   /** Log entries of the batch's change ids, by lowercase change id. */
   readonly seen: ReadonlyMap<string, SeenChange>;
+  /** The form versions the batch's assessments name (none: every such assessment fails). */
+  readonly forms?: FormLookup;
 }
+
+const NO_FORMS: FormLookup = () => undefined;
 
 export interface RecordWrite {
   readonly id: string;
@@ -154,6 +159,10 @@ function decide(run: Run, c: Change, ids: { changeId: string; recordId: string |
   const { input, records, plan } = run;
   const denied = checkAccess(c, run.view);
   if (denied) return failedResult(ids, denied.code, denied.message);
+  if (c.type === 'assessment' && c.action !== 'delete') {
+    const unfit = checkFormAnswers(c.data, c.entityId, input.forms ?? NO_FORMS);
+    if (unfit) return failedResult(ids, 'VALIDATION', unfit.message, unfit.details);
+  }
   const stamp = clampHlc(c.hlc, input.now, HLC_MAX_FUTURE_MS);
   // Fields named rather than spread: this runs for every change of every push.
   const incoming = { type: c.type, action: c.action, entityId: c.entityId, baseVersion: c.baseVersion, hlc: c.hlc, data: c.data, userId: input.userId, deviceId: input.deviceId };

@@ -12,6 +12,7 @@ import { compareHlc } from '@/core/hlc';
 import { type Caller, loadCaller } from '../../auth/authenticate';
 import type { ServerContext } from '../../context';
 import type { Executor } from '../../db/database';
+import { loadFormVersions } from '../../forms/form-versions';
 import { announce } from '../events/announce';
 import { toPushResponse } from './change-results';
 import { pushNotices } from './push-notices';
@@ -28,10 +29,12 @@ export async function pushBatch(ctx: ServerContext, userId: string, batch: Parse
   const metaNow = (): WriteMeta => ({ userId, deviceId: batch.deviceId, now: ctx.clock.now(), dataTexts: texts });
   // The caller as the first try read it, kept for the retries.
   let caller: Caller | undefined;
+  // Only a batch with assessments that name a form reads forms (immutable, so read once).
+  const forms = await loadFormVersions(db, batch.items);
 
   const decideAndWrite = async (ex: Executor, loaded: LoadedBatch, caller: Caller): Promise<BatchPlan> => {
     const meta = metaNow();
-    const plan = planBatch({ ...meta, items: batch.items, entityIds: caller.entityIds, ...loaded });
+    const plan = planBatch({ ...meta, items: batch.items, entityIds: caller.entityIds, ...loaded, ...(forms ? { forms } : {}) });
     await writeBatch(ex, plan, meta);
     return plan;
   };
