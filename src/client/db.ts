@@ -1,9 +1,12 @@
-// The device database (Dexie over IndexedDB): local records, the outbox, the user's entities
-// and sync metadata. Opened with strict durability so a committed write survives a crash.
+// The device database (Dexie over IndexedDB): local records, the outbox, the user's entities,
+// sync metadata, and media bytes with their upload queue. Opened with strict durability so a
+// committed write survives a crash.
 import Dexie, { type EntityTable, type Table } from 'dexie';
 import type { HlcState } from '@/core/hlc';
 import type { SyncState } from '@/core/outbox-state';
+import type { UploadState } from '@/core/upload-state';
 import type { Action, Entity, RecordData, RecordType } from '@/protocol';
+import type { Form } from '@/protocol/forms';
 
 /** What the server last confirmed or sent for a record. */
 export interface ServerCopy {
@@ -27,6 +30,8 @@ export interface LocalRecord {
   readonly updatedBy: string | null;
   /** The server's state as last known; null while the server never had the record. */
   readonly server: ServerCopy | null;
+  /** Media records: the server holds the bytes (from pull; absent when never said). */
+  readonly contentAvailable?: boolean;
 }
 
 export type OutboxEntry = {
@@ -49,16 +54,47 @@ export type OutboxEntry = {
   readonly updatedAt: number;
 } & SyncState;
 
+/** A media record's bytes on this device. */
+export interface MediaBlobRow {
+  /** The media record's id. */
+  readonly id: string;
+  readonly blob: Blob;
+  readonly size: number;
+  readonly sha256: string;
+  readonly contentType: string;
+  /** The server holds these bytes: the copy here may be evicted when storage runs short. */
+  readonly confirmed: boolean;
+  readonly lastUsedAt: number;
+}
+
+/** The upload of a media record's bytes made on this device (src/core/upload-state.ts). */
+export type UploadRow = {
+  /** The media record's id. */
+  readonly id: string;
+  readonly bytesTotal: number;
+  /** The tus upload URL once created: resuming starts there after a reload. */
+  readonly uploadUrl: string | null;
+  readonly createdAt: number;
+  readonly updatedAt: number;
+} & UploadState;
+
 export interface MetaRow {
   readonly key: string;
   readonly value: unknown;
 }
+
+/** A published form version as GET /api/v1/forms gave it. */
+export type FormRow = Form;
 
 export class FieldsyncDb extends Dexie {
   records!: Table<LocalRecord, string>;
   outbox!: EntityTable<OutboxEntry, 'seq'>;
   entities!: Table<Entity, string>;
   meta!: Table<MetaRow, string>;
+  mediaBlobs!: Table<MediaBlobRow, string>;
+  uploads!: Table<UploadRow, string>;
+  /** Published form versions, for filling forms offline (forms.ts); key `[id+version]`. */
+  forms!: Table<FormRow, [string, number]>;
 
   constructor(name: string, deps?: { indexedDB: IDBFactory; IDBKeyRange: typeof IDBKeyRange }) {
     super(name, { chromeTransactionDurability: 'strict', ...(deps ?? {}) });
@@ -71,6 +107,10 @@ export class FieldsyncDb extends Dexie {
     // [status+seq]: the unsettled entries in outbox order without reading the whole outbox
     // (outbox-scan.ts). Adding an index keeps every row; IndexedDB builds it from them.
     this.version(2).stores({ outbox: '++seq, &changeId, recordId, status, [status+seq]' });
+    // Media bytes and their uploads; the blobs' lastUsedAt orders eviction (least recently used first).
+    this.version(3).stores({ mediaBlobs: 'id, lastUsedAt', uploads: 'id, status' });
+    // Form versions as the server last listed them (forms.ts).
+    this.version(4).stores({ forms: '[id+version], id' });
   }
 }
 

@@ -4,17 +4,27 @@
 // (Web Locks); the others watch the same IndexedDB state (tab-watch.ts) and hand their
 // "sync now", writes and new token to it through the database. The syncing tab also keeps the
 // live-update stream open while online and signed in (live-events.ts), and pulls when it says
-// that records changed.
-import type { BackoffOptions } from '@/core/backoff';
+// that records changed. Media bytes travel apart from records, in the syncing tab's upload
+// queue (media/upload-queue.ts), started when records were pushed and never awaited by a sync run.
+import { type BackoffOptions, DEFAULT_BACKOFF } from '@/core/backoff';
 import { BatchSelector, type BatchLimits, DEFAULT_BATCH_LIMITS } from '@/core/batching';
 import { PULL_LIMIT_DEFAULT, type Entity, type RecordType } from '@/protocol';
 import type { LiveEvent } from '@/protocol/events';
 import { type FieldsyncDb, type LocalRecord, META, type OutboxEntry, getMeta, setMeta } from './db';
 import { ensureDeviceId } from './device';
 import type { Environment, EnvironmentEvent } from './env';
-import { type TransportError, UnauthorizedError } from './errors';
+import { StorageQuotaError, type TransportError, UnauthorizedError } from './errors';
 import { LiveEvents } from './live-events';
 import { type CreateInput, type WriteContext, createRecord, deleteRecord, updateRecord } from './local-writes';
+import { type AttachInput, attachFile } from './media/attach';
+import { mediaContent } from './media/download';
+import { type EstimateStorage, browserStorageEstimate, evictIfNeeded } from './media/eviction';
+import { type ImageDownscaler, browserImageDownscaler } from './media/image-downscale';
+import { type MediaItem, listMedia, summarizeUploads } from './media/media-list';
+import { DEFAULT_MEDIA_MAX_BYTES, DEFAULT_MEDIA_MAX_LONG_SIDE } from './media/media-rules';
+import { watchMedia } from './media/media-watch';
+import { type Uploader, tusUploader } from './media/tus-upload';
+import { UploadQueue, pruneUploads } from './media/upload-queue';
 import { scanUnsettled } from './outbox-scan';
 import { type StatusCounts, countByStatus, discardEntry, exportUnsynced, listOutbox, pruneSettled, recoverInFlight, retryEntry } from './outbox-queue';
 import { pullAll } from './pull';
@@ -49,6 +59,20 @@ export interface SyncEngineOptions {
    * and signed in. Off unless asked: a test's stand-in server need not speak it.
    */
   readonly liveUpdates?: boolean;
+  /** Photos with a longer side are downscaled to JPEG before they are stored. Default 1600 px. */
+  readonly mediaMaxLongSide?: number;
+  /** Largest file accepted for attaching. Default 25 MiB (the server's default limit). */
+  readonly mediaMaxBytes?: number;
+  /** Replaces the browser's canvas downscaling (Node tests pass `keepOriginal`). */
+  readonly imageDownscaler?: ImageDownscaler;
+  /** Replaces the tus uploader. */
+  readonly uploader?: Uploader;
+  /** Bytes per tus PATCH. Default 1 MiB. */
+  readonly uploadChunkSize?: number;
+  /** Uploads at a time. Default 2. */
+  readonly uploadConcurrency?: number;
+  /** Storage usage and quota for evicting confirmed media; default navigator.storage.estimate(). */
+  readonly storageEstimate?: EstimateStorage;
 }
 
 export interface RecordFilter {
@@ -85,6 +109,9 @@ export class SyncEngine {
   private readonly live: LiveEvents | null;
   /** A sync is queued behind the run in flight because the live stream said something changed. */
   private livePullQueued = false;
+  private readonly uploadQueue: UploadQueue;
+  /** Re-reads the upload summary for the store, coalesced while bytes flow. */
+  private readonly mediaRefresh = new Throttled(() => this.readMedia());
 
   private constructor(
     private readonly opts: SyncEngineOptions,
@@ -116,7 +143,10 @@ export class SyncEngine {
         },
         probe: () => this.transport.health(),
         publish: (state) => this.publish(state),
-        settled: () => this.refreshCounts(),
+        settled: () => {
+          this.uploadQueue.kick('periodic');
+          return this.refreshCounts();
+        },
       },
       {
         ...(opts.periodicMs !== undefined ? { periodicMs: opts.periodicMs } : {}),
@@ -143,6 +173,21 @@ export class SyncEngine {
           },
         )
       : null;
+    this.uploadQueue = new UploadQueue({
+      db: opts.db,
+      uploader:
+        opts.uploader ??
+        tusUploader({ db: opts.db, fetch: env.fetch, baseUrl: opts.baseUrl, ...(opts.uploadChunkSize ? { chunkSize: opts.uploadChunkSize } : {}) }),
+      timers: env.timers,
+      now: () => env.clock.now(),
+      random: env.random,
+      token: () => this.token,
+      isOnline: () => env.connectivity.isOnline(),
+      changed: () => void this.mediaRefresh.request(),
+      confirmed: () => void this.evict(),
+      policy: { maxAutoRetries: opts.maxAutoRetries ?? 3, backoff: opts.backoff ?? DEFAULT_BACKOFF },
+      ...(opts.uploadConcurrency !== undefined ? { concurrency: opts.uploadConcurrency } : {}),
+    });
     this.store.setState({ deviceId });
   }
 
@@ -177,6 +222,8 @@ export class SyncEngine {
         meta: (v) => this.onMetaView(v),
       }),
     );
+    this.unsubscribe.push(watchMedia(this.db, () => void this.mediaRefresh.request()));
+    void this.mediaRefresh.request();
     if (env.storage)
       env.storage.persist().then(
         (persisted) => this.store.setState({ persisted }),
@@ -193,10 +240,11 @@ export class SyncEngine {
     if (this.stopped) return;
     this.stopped = true;
     this.countsRefresh.stop();
+    this.mediaRefresh.stop();
     this.live?.stop();
     for (const u of this.unsubscribe) u();
     try {
-      await this.scheduler.deactivate();
+      await Promise.all([this.scheduler.deactivate(), this.uploadQueue.deactivate()]);
     } finally {
       this.leader = false;
       this.releaseLock?.();
@@ -222,8 +270,10 @@ export class SyncEngine {
     const now = this.now();
     await recoverInFlight(this.db, now);
     await pruneSettled(this.db, now, this.retentionMs);
+    await pruneUploads(this.db, now, this.retentionMs).catch(() => undefined);
     this.becameLeader();
     this.scheduler.activate();
+    await this.uploadQueue.activate().catch(() => undefined);
     this.updateLive();
     await released;
   }
@@ -242,6 +292,7 @@ export class SyncEngine {
       return;
     }
     await setMeta(this.db, META.token, token);
+    this.uploadQueue.kick('token');
     await this.scheduler.trigger('token');
   }
 
@@ -285,6 +336,82 @@ export class SyncEngine {
     return filter.includeDeleted ? rows : rows.filter((r) => !r.deleted);
   }
 
+  // ── media ────────────────────────────────────────────────────────────────────────────────
+
+  /**
+   * Attaches a file to a record: a large photo is downscaled, then the media record, its outbox
+   * entry, the bytes and the upload are saved in one transaction (then say "saved"). The bytes
+   * upload once the server has the record.
+   */
+  async attachFile(input: AttachInput): Promise<LocalRecord> {
+    let record: LocalRecord;
+    try {
+      record = await attachFile(this.writeCtx, input, {
+        maxBytes: this.opts.mediaMaxBytes ?? DEFAULT_MEDIA_MAX_BYTES,
+        maxLongSide: this.opts.mediaMaxLongSide ?? DEFAULT_MEDIA_MAX_LONG_SIDE,
+        downscaler: this.opts.imageDownscaler ?? browserImageDownscaler(),
+      });
+    } catch (e) {
+      // Nothing was saved; bytes the server already holds make room for the user's next try.
+      if (e instanceof StorageQuotaError) await this.evict();
+      throw e;
+    }
+    this.afterWrite();
+    void this.mediaRefresh.request();
+    return record;
+  }
+
+  /** The media attached to a record, with upload state and whether the bytes are here or on the server. */
+  listMedia(parentId: string): Promise<MediaItem[]> {
+    return listMedia(this.db, parentId, (id) => this.uploadQueue.liveBytes(id));
+  }
+
+  /** A media record's bytes: from this device, else downloaded (online) and cached; null when not to be had now. */
+  mediaContent(id: string): Promise<Blob | null> {
+    const env = this.opts.env;
+    return mediaContent(
+      {
+        db: this.db, fetch: env.fetch, baseUrl: this.opts.baseUrl, now: () => this.now(), token: () => this.token,
+        isOnline: () => env.connectivity.isOnline(), cached: () => void this.evict(),
+      },
+      id,
+    );
+  }
+
+  /** The user retries a failed or rejected upload. In a tab without the lock, the syncing tab picks it up. */
+  async retryUpload(mediaId: string): Promise<void> {
+    await this.uploadQueue.retry(mediaId);
+    if (!this.leader) await setMeta(this.db, META.syncRequestedAt, this.now());
+  }
+
+  /** Resolves when no upload is in flight (tests, tooling). */
+  whenUploadsIdle(): Promise<void> {
+    return this.uploadQueue.whenIdle();
+  }
+
+  /** Resolves when the upload queue has started what it will; uploads may still be in flight (tests, tooling). */
+  whenUploadsPicked(): Promise<void> {
+    return this.uploadQueue.whenPicked();
+  }
+
+  /** Resolves once the store shows the uploads as they are now (tests, tooling). */
+  whenMediaShown(): Promise<void> {
+    return this.mediaRefresh.request();
+  }
+
+  private async readMedia(): Promise<void> {
+    try {
+      const summary = await summarizeUploads(this.db, this.now(), this.retentionMs, (id) => this.uploadQueue.liveBytes(id));
+      if (!this.stopped) this.store.setState(summary);
+    } catch {
+      // the database closed under us (tab closing)
+    }
+  }
+
+  private async evict(): Promise<void> {
+    await evictIfNeeded(this.db, this.opts.storageEstimate ?? browserStorageEstimate()).catch(() => undefined);
+  }
+
   /** The entities assigned to the user, from the last pull. */
   async listEntities(): Promise<Entity[]> {
     return (await this.db.entities.toArray()).sort((a, b) => a.name.localeCompare(b.name));
@@ -322,6 +449,7 @@ export class SyncEngine {
       await setMeta(this.db, META.syncRequestedAt, this.now());
       return;
     }
+    this.uploadQueue.kick('manual');
     await this.scheduler.trigger('manual');
   }
 
@@ -347,6 +475,8 @@ export class SyncEngine {
       await pushAll(push);
     } finally {
       this.limits = push.limits;
+      // Media records the server now has may upload their bytes; the run does not wait for them.
+      this.uploadQueue.kick('records-pushed');
     }
     const limit = this.opts.pullLimit ?? PULL_LIMIT_DEFAULT;
     await pullAll({ ...base, limit, onProgress: (pages, records) => this.publish({ kind: 'pulling', pages, records }) });
@@ -413,6 +543,7 @@ export class SyncEngine {
   private onEnvironment(e: EnvironmentEvent): void {
     if (e === 'offline') this.scheduler.wentOffline();
     else void this.scheduler.trigger(e);
+    if (e === 'online') this.uploadQueue.kick('online');
     this.updateLive();
   }
 
@@ -429,9 +560,13 @@ export class SyncEngine {
       return;
     }
     if (tokenChanged) this.updateLive();
-    if (tokenChanged && v.token !== null) void this.scheduler.trigger('token');
+    if (tokenChanged && v.token !== null) {
+      this.uploadQueue.kick('token');
+      void this.scheduler.trigger('token');
+    }
     if (v.syncRequestedAt > this.lastSyncRequest) {
       this.lastSyncRequest = v.syncRequestedAt;
+      this.uploadQueue.kick('manual');
       void this.scheduler.trigger('manual');
     }
   }

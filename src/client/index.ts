@@ -10,6 +10,14 @@ export { FieldsyncDb, type LocalRecord, type OutboxEntry, type ServerCopy } from
 export type { EngineState, SyncStore, SyncStoreState } from './sync-store';
 export type { StatusCounts, UnsyncedExport } from './outbox-queue';
 export type { CreateInput } from './local-writes';
+export type { AttachInput } from './media/attach';
+export type { MediaItem, MediaStatus, MediaSummary, UploadProgress } from './media/media-list';
+export type { ImageDownscaler } from './media/image-downscale';
+export { keepOriginal } from './media/image-downscale';
+export type { Uploader, UploadJob } from './media/tus-upload';
+export type { UploadOutcome } from './media/upload-outcome';
+export type { EstimateStorage, StorageEstimate } from './media/eviction';
+export { DEFAULT_MEDIA_MAX_BYTES, DEFAULT_MEDIA_MAX_LONG_SIDE, isAllowedContentType } from './media/media-rules';
 export type { Environment } from './env';
 export { browserEnvironment, SYNC_MESSAGE_TYPE } from './browser-env';
 export { createTransport, type Transport } from './transport';

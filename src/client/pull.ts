@@ -88,9 +88,12 @@ async function withUnsyncedWork(db: FieldsyncDb, recordIds: readonly string[]): 
 function pulled(local: LocalRecord | undefined, s: SyncRecord, hasUnsyncedWork: boolean): LocalRecord | null {
   if (local?.server && local.server.version > s.version) return null; // we already know a newer version
   const server = { version: s.version, data: s.data, deleted: s.deleted, hlc: s.hlc, updatedBy: s.updatedBy };
-  if (local && hasUnsyncedWork) return { ...local, server };
+  // Media: whether the server holds the bytes (server-kept beside the record; absent from older servers).
+  const available = s.contentAvailable ?? local?.contentAvailable;
+  const content = available === undefined ? {} : { contentAvailable: available };
+  if (local && hasUnsyncedWork) return { ...local, server, ...content };
   return {
     id: s.id, type: s.type, entityId: s.entityId, data: s.data, deleted: s.deleted,
-    version: s.version, hlc: s.hlc, updatedBy: s.updatedBy, server,
+    version: s.version, hlc: s.hlc, updatedBy: s.updatedBy, server, ...content,
   };
 }

@@ -1,6 +1,6 @@
 // What the UI reads: the engine's state as a discriminated union, outbox counts per status, the
 // time of the last complete sync, and what the live-update stream says (open conflicts, records
-// overwritten), in a Zustand vanilla store.
+// overwritten) and this device's media uploads, in a Zustand vanilla store.
 //
 //   offline ◀──────────── (navigator offline / unreachable after retries) ──────────┐
 //   idle ──trigger──▶ pushing{done,total} ──▶ pulling{pages,records} ──▶ idle        │
@@ -10,6 +10,7 @@
 //                          └──▶ needs_login ──setToken──▶ pushing …                   │
 //                          └──▶ error{message} (other failure; next trigger retries) ─┘
 import { createStore } from 'zustand/vanilla';
+import { EMPTY_MEDIA_SUMMARY, type MediaSummary, type UploadProgress } from './media/media-list';
 import type { StatusCounts } from './outbox-queue';
 
 export type EngineState =
@@ -37,6 +38,10 @@ export interface SyncStoreState {
   readonly openConflicts: number | null;
   /** Records whose applied write by this user another user's write replaced, as the live stream told this session. */
   readonly overwrittenRecordIds: readonly string[];
+  /** This device's uploads of media bytes: not settled yet, rejected, or uploaded recently. */
+  readonly media: MediaSummary;
+  /** The same uploads one by one, by media id, for progress bars. */
+  readonly uploads: Readonly<Record<string, UploadProgress>>;
 }
 
 export const EMPTY_COUNTS: StatusCounts = { pending: 0, syncing: 0, completed: 0, conflict: 0, failed: 0, rejected: 0 };
@@ -52,6 +57,8 @@ export function createSyncStore() {
     live: false,
     openConflicts: null,
     overwrittenRecordIds: [],
+    media: EMPTY_MEDIA_SUMMARY,
+    uploads: {},
   }));
 }
 

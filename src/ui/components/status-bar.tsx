@@ -12,6 +12,7 @@ export function StatusBar({ online }: { readonly online: boolean }) {
   const state = useSync((s) => s.state);
   const counts = useSync((s) => s.counts);
   const lastSyncedAt = useSync((s) => s.lastSyncedAt);
+  const media = useSync((s) => s.media);
   const now = useNow(1000);
   const [asked, setAsked] = useState(false);
   const busy = state.kind === 'pushing' || state.kind === 'pulling';
@@ -19,7 +20,7 @@ export function StatusBar({ online }: { readonly online: boolean }) {
   return (
     <div className="statusbar">
       <OnlineBadge online={online} />
-      <SyncIndicator state={state} counts={counts} lastSyncedAt={lastSyncedAt} now={now} />
+      <SyncIndicator state={state} counts={counts} lastSyncedAt={lastSyncedAt} now={now} media={media} />
       <button
         type="button"
         className="secondary small"

@@ -1,14 +1,19 @@
 // What sync is doing now: "sending 3 of 10" with a progress bar while pushing, a bar while
-// pulling, the countdown to the next retry, or how much work waits; and when it last completed.
+// pulling, the countdown to the next retry, or how much work waits; when it last completed; and
+// this device's photo uploads in bytes while some remain.
 import type { StatusCounts } from '@/client/outbox-queue';
 import type { EngineState } from '@/client/sync-store';
 import { count, timeAgo, timeUntil } from '../format';
+import type { MediaTotals } from '../media-format';
+import { MediaLine } from './media-summary';
 
 export interface SyncIndicatorProps {
   readonly state: EngineState;
   readonly counts: StatusCounts;
   readonly lastSyncedAt: number | null;
   readonly now: number;
+  /** This device's uploads (photos n of N, bytes), shown while some remain. */
+  readonly media?: MediaTotals;
 }
 
 export function waitingCount(c: StatusCounts): number {
@@ -36,7 +41,7 @@ function describe(state: EngineState, counts: StatusCounts, now: number): { text
   }
 }
 
-export function SyncIndicator({ state, counts, lastSyncedAt, now }: SyncIndicatorProps) {
+export function SyncIndicator({ state, counts, lastSyncedAt, now, media }: SyncIndicatorProps) {
   const { text, bar } = describe(state, counts, now);
   return (
     <div className="sync-indicator" data-testid="sync-progress" data-state={state.kind}>
@@ -50,6 +55,7 @@ export function SyncIndicator({ state, counts, lastSyncedAt, now }: SyncIndicato
           {lastSyncedAt ? `Last synced ${timeAgo(lastSyncedAt, now)}` : 'Not synced yet'}
         </span>
       </span>
+      {media && <MediaLine media={media} />}
     </div>
   );
 }

@@ -104,7 +104,11 @@ export function useOutbox(): { entries: OutboxEntry[]; titles: Map<string, strin
     const titles = new Map<string, string>();
     for (const r of records) {
       if (!r) continue;
-      titles.set(r.id, r.type === 'response' ? `response of ${asResponse(r.data).respondent}` : asAssessment(r.data).title || '(untitled)');
+      const title =
+        r.type === 'response' ? `response of ${asResponse(r.data).respondent}`
+        : r.type === 'media' ? (typeof r.data.fileName === 'string' ? r.data.fileName : 'file')
+        : asAssessment(r.data).title || '(untitled)';
+      titles.set(r.id, title);
     }
     return { entries, titles };
   }, [engine]);

@@ -1,5 +1,6 @@
-// One assessment: its answers, its sync state, edit and delete (delete asks first), and its
-// responses with add, edit and delete.
+// One assessment: its answers, its sync state, edit and delete (delete asks first), its photos
+// and files, and its responses with add, edit and delete, each with photos and files of its own.
+import { MediaPanel } from '../components/media-panel';
 import { RecordBadge } from '../components/record-badge';
 import type { AssessmentData, ResponseData } from '../forms';
 import type { RecordSyncStatus } from '../record-status';
@@ -70,6 +71,9 @@ export function AssessmentDetailScreen(p: AssessmentDetailProps) {
           </button>
         </div>
       </section>
+      <section className="section">
+        <MediaPanel parentId={p.id} entityId={p.entityId} of="this assessment" />
+      </section>
       <section className="section" aria-labelledby="responses-heading">
         <div className="row between">
           <h2 id="responses-heading">Responses</h2>
@@ -82,32 +86,35 @@ export function AssessmentDetailScreen(p: AssessmentDetailProps) {
         ) : (
           <ul className="list">
             {p.responses.map((r) => (
-              <li key={r.id} data-testid="response-item" className="row between" style={{ padding: '0.5rem 0' }}>
-                <span>
-                  <span className="title">{r.data.respondent}</span>
-                  {r.data.notes && (
-                    <>
-                      <br />
-                      <span className="muted">{r.data.notes}</span>
-                    </>
-                  )}
-                </span>
-                <span className="row">
-                  <RecordBadge status={r.status} />
-                  <a className="button secondary small" href={href({ name: 'edit-response', responseId: r.id })} aria-label={`Edit response of ${r.data.respondent}`}>
-                    Edit
-                  </a>
-                  <button
-                    type="button"
-                    className="danger secondary small"
-                    aria-label={`Delete response of ${r.data.respondent}`}
-                    onClick={() => {
-                      if (p.confirm(`Delete the response of ${r.data.respondent}?`)) p.onDeleteResponse(r.id);
-                    }}
-                  >
-                    Delete
-                  </button>
-                </span>
+              <li key={r.id} data-testid="response-item" data-response-id={r.id} style={{ padding: '0.5rem 0' }}>
+                <div className="row between">
+                  <span>
+                    <span className="title">{r.data.respondent}</span>
+                    {r.data.notes && (
+                      <>
+                        <br />
+                        <span className="muted">{r.data.notes}</span>
+                      </>
+                    )}
+                  </span>
+                  <span className="row">
+                    <RecordBadge status={r.status} />
+                    <a className="button secondary small" href={href({ name: 'edit-response', responseId: r.id })} aria-label={`Edit response of ${r.data.respondent}`}>
+                      Edit
+                    </a>
+                    <button
+                      type="button"
+                      className="danger secondary small"
+                      aria-label={`Delete response of ${r.data.respondent}`}
+                      onClick={() => {
+                        if (p.confirm(`Delete the response of ${r.data.respondent}?`)) p.onDeleteResponse(r.id);
+                      }}
+                    >
+                      Delete
+                    </button>
+                  </span>
+                </div>
+                <MediaPanel parentId={r.id} entityId={p.entityId} of={`the response of ${r.data.respondent}`} headingLevel={3} />
               </li>
             ))}
           </ul>

@@ -1,10 +1,11 @@
 // The sync queue: every outbox entry with its status, attempts, last error and next retry;
-// "sync now"; retry or discard a rejected or failed entry (discard asks first); and the export
-// of all unsynced work as a JSON file.
+// "sync now"; retry or discard a rejected or failed entry (discard asks first); the export
+// of all unsynced work as a JSON file; and the uploads of photos and files, in bytes.
 import type { StatusCounts } from '@/client/outbox-queue';
 import type { OutboxEntry } from '@/client/db';
 import { SYNC_STATUSES } from '@/core/outbox-state';
 import { ACTION_LABEL, clockTime, STATUS_LABEL, timeUntil } from '../format';
+import { MediaUploads } from '../components/media-uploads';
 
 export interface QueueScreenProps {
   readonly entries: readonly OutboxEntry[] | undefined;
@@ -126,6 +127,7 @@ export function QueueScreen(p: QueueScreenProps) {
           })}
         </ol>
       )}
+      <MediaUploads />
     </section>
   );
 }
