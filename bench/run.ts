@@ -1,5 +1,5 @@
 // `npm run bench [-- --quick] [-- --only push,pull] [-- --runs N] [-- --out DIR] [-- --build | --no-build]`
-//   [-- --browser-runs N] [-- --browser-servers pg,pglite] [-- --n N] [-- --app-dir DIR]
+//   [-- --browser-runs N] [-- --browser-servers pg,pglite] [-- --n N] [-- --app-dir DIR] [-- --photos N]
 // Fieldsync side by side with PouchDB/CouchDB replication and raw PostgreSQL, same data, same
 // machine, one run. See bench/README.md for what each scenario does and counts.
 import { execFileSync } from 'node:child_process';
@@ -16,6 +16,7 @@ import { conflictCases } from './scenarios/conflicts';
 import { deviceCases } from './scenarios/devices';
 import { INSTANCES, instanceCases } from './scenarios/instances';
 import { MOBILE_LINK, linkCases } from './scenarios/link';
+import { PHOTO_MEASUREMENT_NOTE, type PhotoResults, photoSizes, photoTitle, runPhotos } from './scenarios/photos';
 import { pullCases } from './scenarios/pull';
 import { PUSH_LANES } from '@/client/push';
 import { pushCases, pushEngineCases } from './scenarios/push';
@@ -61,13 +62,15 @@ interface Args {
   browserServers: Set<string>;
   /** Overrides the scenario size (changes per device; the selective pull has 5×, devices n/50 each). */
   n: number | null;
+  /** Photos in the photo scenario (20; 4 with --quick). */
+  photos: number | null;
 }
 
 // Scenarios that build on another's data: the replay and the conflicts reuse the push's
 // records, and the selective pull's 10,000 are the ones the full pull loaded.
 const PREREQUISITES: Record<string, string[]> = { replay: ['push'], conflicts: ['push'], 'pull-selective': ['pull'] };
 /** Scenarios that start their own servers (api-main.ts, no build): asked for alone, nothing else starts. */
-const OWN_SERVERS = new Set(['flood', 'devices-instances']);
+const OWN_SERVERS = new Set(['flood', 'devices-instances', 'photos']);
 /** Scenarios reported in another's table, as another row of it. */
 const REPORTED_AS: Record<string, string> = { 'devices-instances': 'devices' };
 
@@ -96,6 +99,7 @@ function parseArgs(argv: string[]): Args {
     out: path.resolve(get('--out') ?? (quick ? path.join(os.tmpdir(), 'fieldsync-bench-quick') : path.join(ROOT, 'bench/results'))),
     build: argv.includes('--build') ? 'force' : argv.includes('--no-build') ? 'skip' : 'auto',
     n: get('--n') ? Number(get('--n')) : null,
+    photos: get('--photos') ? Number(get('--photos')) : null,
     browserRuns: Number(get('--browser-runs') ?? (quick ? 1 : 3)),
     browserServers: new Set((get('--browser-servers') ?? 'pg').split(',').map((s) => `fieldsync-${s}`)),
     appDir: get('--app-dir') ? path.resolve(get('--app-dir')!) : null,
@@ -112,6 +116,8 @@ function sizesFor(quick: boolean, n: number | null): Sizes {
 const log = (line: string): void => console.log(line);
 /** The mobile-link runs take seconds each and vary by about 1%: 3 are enough. */
 const LINK_RUNS = 3;
+/** A photo run moves 40 MB at 750 kbit/s (7 minutes a side); its figures are shares of the link: one is enough. */
+const PHOTO_RUNS = 1;
 
 /**
  * Builds the app when needed: with scripts/build-if-needed.mjs (`next build` and the server
@@ -159,7 +165,7 @@ async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
   const sizes = sizesFor(args.quick, args.n);
   const SCENARIOS = scenarioTitles(sizes);
-  const wanted = (s: string) => (args.only ? args.only.has(s) : (s !== 'browser' && s !== 'flood') || !args.quick);
+  const wanted = (s: string) => (args.only ? args.only.has(s) : (s !== 'browser' && s !== 'flood' && s !== 'photos') || !args.quick);
   // Fairness under a flood: its own server (api-main.ts, no build) and users. Run as configured,
   // and with the per-user running slots (http/user-gate.ts) out of the way, taking turns.
   if (wanted('flood')) {
@@ -194,6 +200,7 @@ async function main(): Promise<void> {
   const notes: string[] = [];
   const results: CaseResult[] = [];
   const fieldsync: FieldsyncWorld[] = [];
+  let photos: PhotoResults | undefined;
   const cleanup = async () => {
     await Promise.allSettled([closeBrowser(), servers.pg.stop(), servers.pglite.stop(), pouch.stop(), raw.stop()]);
   };
@@ -250,6 +257,12 @@ async function main(): Promise<void> {
       results.push(...(await runScenario(REPORTED_AS[id] ?? id, cases(), { runs, log })));
     }
     for (const w of fieldsync) if (w.server.sql) checks.push(...(await totalsCheck(w)));
+    // Photos over the mobile link: its own API server and baseline server, minutes per side.
+    if (wanted('photos')) {
+      const photoSizing = photoSizes(args.quick, args.photos);
+      log(`\n${photoTitle(photoSizing)}`);
+      photos = await runPhotos({ root: ROOT, work, maxSeconds, sizes: photoSizing, runs: Math.min(args.runs, PHOTO_RUNS), log });
+    }
   } finally {
     await cleanup();
   }
@@ -279,13 +292,15 @@ async function main(): Promise<void> {
     goals: goals(results),
     otherRatios: otherRatios(results),
     checks,
-    notes: [...notes, ...MEASUREMENT_NOTES],
+    notes: [...notes, ...MEASUREMENT_NOTES, ...(photos ? [PHOTO_MEASUREMENT_NOTE] : [])],
+    ...(photos ? { photos } : {}),
   };
   writeReport(args.out, report);
   if (!args.quick && !args.only && updateReadme(path.join(ROOT, 'README.md'), report)) log('README.md benchmark table updated');
   log(`\nresults written to ${args.out}/results.{json,md} and chart.svg`);
   for (const g of report.goals) log(`goal ${g.goal} (${g.contender}): ${g.ratio === null ? 'not measured' : `${g.ratio.toFixed(2)}×`} ${g.met ? 'met' : g.met === null ? '' : 'NOT met'}`);
   for (const r of report.otherRatios) if (r.ratio !== null) log(`not a goal: ${r.measure} (${r.contender}): ${r.ratio.toFixed(2)}×`);
+  for (const g of photos?.goals ?? []) log(`photos goal ${g.goal}: ${g.measured} ${g.met ? 'met' : g.met === null ? '' : 'NOT met'}`);
   for (const c of checks) log(`check ${c.name}: ${c.ok ? 'ok' : 'FAILED'} (${c.detail})`);
   const bad = results.filter((r) => !r.correct);
   if (bad.length) {
@@ -293,6 +308,7 @@ async function main(): Promise<void> {
     process.exitCode = 1;
   }
   if (checks.some((c) => !c.ok)) process.exitCode = 1;
+  if (photos && (photos.errors.length > 0 || photos.runs.some((r) => r.problems.length > 0))) process.exitCode = 1;
 }
 
 const MEASUREMENT_NOTES = [

@@ -2,6 +2,7 @@
 // and the chart, written side by side; and the README's "Benchmarks" table between markers.
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import type { PhotoResults } from '../scenarios/photos';
 import { chartSvg } from './chart';
 import { CONTENDER_LABELS, type CaseResult, type ContenderId } from './runner';
 
@@ -27,6 +28,8 @@ export interface Report {
   readonly otherRatios: Ratio[];
   readonly checks: Check[];
   readonly notes: string[];
+  /** The photo scenario, when it ran: its own figures (shares of the uplink, bytes), not changes per second. */
+  readonly photos?: PhotoResults;
 }
 
 const fmt = (v: number | null | undefined, digits = 0): string =>
@@ -158,6 +161,7 @@ export function markdown(r: Report): string {
     if (!r.results.some((x) => x.scenario === id)) continue;
     parts.push(`## ${title}`, '', scenarioTable(r.results, id), '');
   }
+  if (r.photos) parts.push(...photosSection(r.photos));
   if (r.checks.length) {
     parts.push('## Server totals after the whole run', '', '| check | ok | detail |', '|---|---|---|');
     for (const c of r.checks) parts.push(`| ${c.name} | ${c.ok ? '✓' : '✗'} | ${c.detail} |`);
@@ -172,6 +176,28 @@ export function writeReport(dir: string, r: Report): void {
   writeFileSync(path.join(dir, 'results.json'), `${JSON.stringify(r, null, 2)}\n`);
   writeFileSync(path.join(dir, 'results.md'), markdown(r));
   writeFileSync(path.join(dir, 'chart.svg'), chartSvg(r.results, r.scenarios));
+}
+
+/** The photo scenario: one row per run and side, then its goals. */
+export function photosSection(p: PhotoResults): string[] {
+  const kib = (n: number | null) => (n === null ? '–' : fmt(n / 1024));
+  const sec = (ms: number | null) => (ms === null ? '–' : fmt(ms / 1000, 1));
+  const lines = [
+    `## ${p.title}`,
+    '',
+    '| how | run | upload goodput, share of the uplink | seconds | bytes re-sent after the drop, KiB | drop at, KiB into the photo | last record lands, s | first photo lands, s | up / down KiB on the link | correct |',
+    '|---|---|---|---|---|---|---|---|---|---|',
+  ];
+  for (const r of p.runs) {
+    lines.push(
+      `| ${p.labels[r.contender]} | ${r.run} | **${fmt(r.goodput * 100, 1)}%** | ${sec(r.elapsedMs)} | ${kib(r.resentBytes)} | ${kib(r.dropAtBytes)} | ${sec(r.lastRecordMs)} | ${sec(r.firstPhotoMs)} | ${kib(r.link.up)} / ${kib(r.link.down)} | ${r.problems.length ? `✗ ${r.problems.slice(0, 2).join('; ').replace(/\|/g, '/')}` : '✓'} |`,
+    );
+  }
+  for (const e of p.errors) lines.push(`| ${p.labels[e.contender]} | – | not run | | | | | | | ✗ ${e.error.replace(/\|/g, '/')} |`);
+  lines.push('', '| goal (Fieldsync) | measured | met |', '|---|---|---|');
+  for (const g of p.goals) lines.push(`| ${g.goal} | ${g.measured} | ${g.met === null ? '–' : g.met ? 'yes' : '**no**'} |`);
+  lines.push('');
+  return lines;
 }
 
 const START = '<!-- bench:start (written by `npm run bench`) -->';
