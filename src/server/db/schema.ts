@@ -148,6 +148,10 @@ export const syncConflicts = pgTable(
   (t) => [
     index('sync_conflicts_entity_idx').on(t.entityId, t.status, t.createdAt),
     index('sync_conflicts_record_idx').on(t.recordId),
+    // The open conflicts in which another user's write replaced this user's (sync-status.ts).
+    index('sync_conflicts_overwritten_idx')
+      .on(sql`(${t.loser}->>'userId')`)
+      .where(sql`status = 'open' and resolution = 'client_wins'`),
   ],
 );
 

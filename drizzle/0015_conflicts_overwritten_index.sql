@@ -1,0 +1,1 @@
+CREATE INDEX "sync_conflicts_overwritten_idx" ON "sync_conflicts" USING btree (("loser"->>'userId')) WHERE status = 'open' and resolution = 'client_wins';
