@@ -9,7 +9,7 @@ import { createChange, type PushTally, type WireChange } from '../contenders/fie
 import { fillLocal, replicateOptions, toDoc } from '../contenders/pouchdb';
 import type { PouchDatabase, ReplicateResult } from '../pouchdb/types';
 import { makeRecords } from '../support/data';
-import { type Link, type LinkShape, startLink } from '../support/link';
+import { type LinkShape, type SharedLink, startSharedLink } from '../support/shared-link';
 import { type AnyCase, defineCase } from '../support/runner';
 import { fieldsyncDeviceCounts } from './push';
 import { ENTITIES, expect, type World } from './world';
@@ -23,14 +23,14 @@ export function linkCases(world: World, lanes: number): AnyCase[] {
   const n = world.sizes.linkN;
   const cases: AnyCase[] = [];
   for (const w of world.fieldsync) {
-    let link: Link | null = null;
+    let link: SharedLink | null = null;
     cases.push(
       defineCase<{ device: string; changes: WireChange[]; tally?: PushTally }>({
         contender: w.id,
         changes: n,
         meters: () => ({ http: w.server.http, serverPid: w.server.pid, backends: w.server.backends }),
         setup: async () => {
-          link = await startLink(portOf(w.server.baseUrl), MOBILE_LINK);
+          link = await startSharedLink(portOf(w.server.baseUrl), MOBILE_LINK);
         },
         teardown: async () => link?.close(),
         prepare: async (run) => ({ device: linkDevice(lanes, run), changes: makeRecords(n, ENTITIES.push, linkDevice(lanes, run)).map(createChange) }),
@@ -50,7 +50,7 @@ export function linkCases(world: World, lanes: number): AnyCase[] {
   }
   const pw = world.pouch;
   if (pw && lanes === 1) {
-    let link: Link | null = null;
+    let link: SharedLink | null = null;
     cases.push(
       defineCase<{ local: PouchDatabase; before: number; result?: ReplicateResult }>({
         contender: 'pouchdb',
@@ -58,7 +58,7 @@ export function linkCases(world: World, lanes: number): AnyCase[] {
         meters: () => ({ http: pw.server.http, serverPid: pw.server.pid }),
         setup: async () => {
           await pw.server.createDb('link');
-          link = await startLink(portOf(pw.server.baseUrl), MOBILE_LINK);
+          link = await startSharedLink(portOf(pw.server.baseUrl), MOBILE_LINK);
         },
         teardown: async () => link?.close(),
         prepare: async (run) => {

@@ -5,10 +5,17 @@
 // socket's send buffer), so a client's progress is what the link really carried. Counts the
 // bytes delivered each way, lets a test see what reached the server, and can drop a connection
 // mid-transfer: what was in flight is lost and both ends see a reset.
-// (support/link.ts shapes each connection on its own; the photo scenario needs photos and
-// records to compete for one uplink.)
+// Every scenario over a mobile link uses it, so that a client's parallel requests (two push
+// batches in flight, photos beside records) compete for one uplink as they would on a phone.
 import net from 'node:net';
-import type { LinkShape } from './link';
+
+export interface LinkShape {
+  readonly oneWayMs: number;
+  /** Client to server, in kbit/s (bits per ms); unset: as fast as loopback. */
+  readonly upKbps?: number;
+  /** Server to client. */
+  readonly downKbps?: number;
+}
 
 export interface LinkConnection {
   readonly id: number;

@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import net from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { type Link, startLink } from './link';
+import { type SharedLink, startSharedLink } from './shared-link';
 
-describe('the bench link', () => {
+describe('the bench link, shaped as a mobile one', () => {
   const closers: Array<() => Promise<void>> = [];
   afterEach(async () => {
     for (const close of closers.splice(0)) await close();
@@ -16,7 +16,7 @@ describe('the bench link', () => {
     return (server.address() as net.AddressInfo).port;
   }
 
-  async function roundTrip(link: Link, payload: Buffer): Promise<{ echoed: Buffer; ms: number }> {
+  async function roundTrip(link: SharedLink, payload: Buffer): Promise<{ echoed: Buffer; ms: number }> {
     const { port } = new URL(link.url);
     const socket = net.connect({ host: '127.0.0.1', port: Number(port) });
     const parts: Buffer[] = [];
@@ -35,7 +35,7 @@ describe('the bench link', () => {
   }
 
   it('delivers every byte in order, a round trip later than without it', async () => {
-    const link = await startLink(await echoServer(), { oneWayMs: 40 });
+    const link = await startSharedLink(await echoServer(), { oneWayMs: 40 });
     closers.push(() => link.close());
     const payload = randomBytes(300_000);
     const { echoed, ms } = await roundTrip(link, payload);
@@ -45,7 +45,7 @@ describe('the bench link', () => {
   });
 
   it('sends no faster than its rate: 100 KB up at 800 kbit/s takes a second', async () => {
-    const link = await startLink(await echoServer(), { oneWayMs: 5, upKbps: 800 });
+    const link = await startSharedLink(await echoServer(), { oneWayMs: 5, upKbps: 800 });
     closers.push(() => link.close());
     const payload = randomBytes(100_000);
     const { echoed, ms } = await roundTrip(link, payload);
@@ -55,7 +55,7 @@ describe('the bench link', () => {
   });
 
   it('passes the end of a connection through, after the same delay', async () => {
-    const link = await startLink(await echoServer(), { oneWayMs: 20 });
+    const link = await startSharedLink(await echoServer(), { oneWayMs: 20 });
     closers.push(() => link.close());
     const { port } = new URL(link.url);
     const socket = net.connect({ host: '127.0.0.1', port: Number(port) });
