@@ -3,6 +3,8 @@ import { ErrorBodySchema } from '@/protocol/errors';
 import { createLogger } from '../log';
 import { conflict, rateLimited } from './api-error';
 import { handle } from './handler';
+import { readJson } from './read-json';
+import { RequestAbortedError } from './request-aborted';
 import { methodNotAllowed, unknownEndpoint } from './fallback';
 
 const log = createLogger('silent');
@@ -25,6 +27,23 @@ describe('handle()', () => {
       throw conflict('taken');
     })(req());
     expect(await bodyOf(c)).toEqual({ error: { code: 'CONFLICT', message: 'taken' } });
+  });
+
+  it('answers a body the client stopped sending with 400, logged as the client\'s doing, not as an error', async () => {
+    const lines: Array<{ level: number; msg: string }> = [];
+    const captured = createLogger('info', { write: (line: string) => void lines.push(JSON.parse(line) as { level: number; msg: string }) });
+    const body = new ReadableStream<Uint8Array>({
+      start(controller) {
+        controller.enqueue(new TextEncoder().encode('{"deviceId":'));
+        controller.error(new RequestAbortedError());
+      },
+    });
+    const request = new Request('http://test/api/v1/sync/batch', { method: 'POST', body, headers: { 'content-type': 'application/json' }, duplex: 'half' } as RequestInit);
+    const res = await handle(captured, async (r) => Response.json(await readJson(r, 1024)))(request);
+    expect(res.status).toBe(400);
+    expect((await bodyOf(res)).error.code).toBe('BAD_REQUEST');
+    expect(lines.filter((l) => l.level >= 50)).toEqual([]);
+    expect(lines.map((l) => l.msg)).toContain('client went away before its body was read');
   });
 
   it('turns an unreachable database into 503 UNAVAILABLE with Retry-After', async () => {

@@ -4,6 +4,7 @@
 import { isDatabaseUnavailable, isUnstorableText } from '../db/errors';
 import type { Logger } from '../log';
 import { ApiError, badRequest, unavailable } from './api-error';
+import { RequestAbortedError } from './request-aborted';
 import { errorResponse } from './respond';
 
 export type Handler = (request: Request) => Promise<Response>;
@@ -21,6 +22,10 @@ export function handle(log: Logger, fn: Handler): Handler {
 export function toErrorResponse(log: Logger, request: Request, e: unknown): Response {
   if (e instanceof ApiError) return errorResponse(e);
   if (isUnstorableText(e)) return errorResponse(badRequest('the request holds text that cannot be stored'));
+  if (e instanceof RequestAbortedError) {
+    log.info({ url: request.url, method: request.method }, 'client went away before its body was read');
+    return errorResponse(badRequest(e.message));
+  }
   if (isDatabaseUnavailable(e)) {
     log.warn({ err: e, url: request.url }, 'database unavailable');
     return errorResponse(unavailable());

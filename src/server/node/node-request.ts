@@ -12,6 +12,7 @@
 //   the answer goes out and the kept-alive connection serves the next request.
 // - Signal: aborts when the client goes away before its response is finished.
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { RequestAbortedError } from '../http/request-aborted';
 
 const PLAIN_HOST = /^(?:[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.?|\[[0-9A-Fa-f:.]+\])(?::(\d{1,5}))?$/;
 // Bodies up to this size (a typical push of 100 changes is ~70 KB) are handed over whole: one
@@ -78,7 +79,7 @@ function lazyBody(req: IncomingMessage, whole: boolean): BodyStream {
   let ctrl: ReadableStreamDefaultController<Uint8Array> | undefined;
   const release = () => {
     // A handler still reading (the client went away mid-body) gets an error, not a wait.
-    if (open) ctrl?.error(new Error('the request ended before its body was read'));
+    if (open) ctrl?.error(new RequestAbortedError());
     open = false;
     if (onData) req.off('data', onData);
     req.resume();
