@@ -1,0 +1,180 @@
+// A device of the chaos run: the app's real engine (src/client SyncEngine) in Node on its own
+// fake IndexedDB, with the real timers and fetch, talking to the fault proxy. Its clock can be
+// set hours off (as a phone's can). Every change it saves goes in the run's ledger with the
+// change id of the outbox entry that carries it (an edit coalesced into an unsent entry shares
+// that entry's id). When its token stops working (expired, user deactivated) it logs in again.
+import { platformGzip } from '@/client/compress';
+import type { LocalRecord, OutboxEntry } from '@/client/db';
+import { SyncEngine } from '@/client/engine';
+import { type Environment, systemTimers } from '@/client/env';
+import { keepOriginal } from '@/client/media/image-downscale';
+import { FakeConnectivity, FakeLocks, IDBFactory, fakeDb } from '@/client/testing/fake-env';
+import { DEMO_PASSWORD } from '@/server/seed/demo';
+import { type Rng, between, pick } from './prng';
+
+export interface LedgerEntry {
+  readonly device: string;
+  readonly changeId: string;
+  readonly recordId: string;
+  readonly action: 'create' | 'update' | 'delete';
+  readonly data: unknown;
+}
+
+export interface DeviceOptions {
+  readonly label: string;
+  readonly email: string;
+  readonly entityIds: readonly string[];
+  readonly baseUrl: string;
+  readonly rng: Rng;
+  readonly timeoutMs: number;
+  readonly ledger: LedgerEntry[];
+}
+
+const YEAR_MS = 365 * 24 * 3600 * 1000;
+
+export class ChaosDevice {
+  offsetMs = 0;
+  /** Records every device of the entity knows from the start, by entity: half the edits go there, so edits meet and conflict. */
+  shared = new Map<string, readonly string[]>();
+  relogins = 0;
+  engine!: SyncEngine;
+  private loggingIn: Promise<void> | null = null;
+  private unsubscribe: (() => void) | null = null;
+  private n = 0;
+  private readonly connectivity = new FakeConnectivity();
+
+  constructor(readonly o: DeviceOptions) {}
+
+  get label(): string {
+    return this.o.label;
+  }
+
+  async open(): Promise<void> {
+    const connectivity = this.connectivity;
+    const env: Environment = {
+      clock: { now: () => Date.now() + this.offsetMs },
+      timers: systemTimers,
+      random: this.o.rng,
+      fetch: (input, init) => globalThis.fetch(input, init),
+      connectivity,
+      locks: new FakeLocks(),
+      storage: null,
+      compress: platformGzip(),
+    };
+    this.engine = await SyncEngine.open({
+      baseUrl: this.o.baseUrl,
+      db: fakeDb(`fieldsync-chaos-${this.o.label}`, new IDBFactory()),
+      env,
+      timeoutMs: this.o.timeoutMs,
+      periodicMs: 2_000,
+      maxAutoRetries: 6,
+      backoff: { baseMs: 200, maxMs: 3_000, factor: 2 },
+      retentionMs: YEAR_MS,
+      imageDownscaler: keepOriginal,
+      storageEstimate: () => Promise.resolve(null),
+    });
+    this.engine.start();
+    await this.engine.whenLeader();
+    this.unsubscribe = this.engine.store.subscribe((s) => {
+      if (s.state.kind === 'needs_login') void this.login();
+    });
+    await this.login();
+  }
+
+  /** Logs in through the proxy until it works (faults, a deactivated user); one at a time. */
+  login(): Promise<void> {
+    this.loggingIn ??= (async () => {
+      try {
+        for (let attempt = 0; ; attempt++) {
+          try {
+            const { token } = await this.engine.transport.login(this.o.email, DEMO_PASSWORD);
+            this.relogins += 1;
+            await this.engine.setToken(token);
+            return;
+          } catch {
+            await new Promise((r) => setTimeout(r, Math.min(2_000, 100 * 2 ** Math.min(attempt, 5))));
+          }
+        }
+      } finally {
+        this.loggingIn = null;
+      }
+    })();
+    return this.loggingIn;
+  }
+
+  /** One edit as a user makes it: a new record, an edit of one it sees (anyone's), or a delete. */
+  async edit(): Promise<void> {
+    const rng = this.o.rng;
+    const r = rng();
+    const entityId = pick(rng, this.o.entityIds);
+    const n = ++this.n;
+    if (r < 0.4) {
+      const data = { title: `${this.label} #${n}`, by: this.label, n, members: between(rng, 0, 9) };
+      const rec = await this.engine.create({ type: 'assessment', entityId, data });
+      await this.note(rec.id, 'create', data);
+      return;
+    }
+    const shared = this.shared.get(entityId) ?? [];
+    let target: LocalRecord | undefined;
+    if (rng() < 0.5 && shared.length > 0) target = await this.engine.getRecord(pick(rng, shared));
+    if (!target || target.deleted) {
+      const visible = (await this.engine.listRecords({ entityId, type: 'assessment' })).filter((x) => !x.deleted);
+      if (visible.length === 0) return;
+      target = pick(rng, visible);
+    }
+    if (r < 0.93) {
+      const data = { ...target.data, by: this.label, n, members: between(rng, 0, 9) };
+      await this.engine.update(target.id, data);
+      await this.note(target.id, 'update', data);
+    } else if (target.version > 0 && !shared.includes(target.id)) {
+      // Only records the server has: deleting a never-sent record withdraws it without a trace.
+      await this.engine.remove(target.id);
+      await this.note(target.id, 'delete', null);
+    }
+  }
+
+  /** Creates `n` records in `entityId` for every device to edit (ledgered as any other change). */
+  async createShared(entityId: string, n: number): Promise<string[]> {
+    const ids: string[] = [];
+    for (let i = 0; i < n; i++) {
+      const data = { title: `shared ${i + 1}`, by: this.label, n: ++this.n, members: 0 };
+      const rec = await this.engine.create({ type: 'assessment', entityId, data });
+      await this.note(rec.id, 'create', data);
+      ids.push(rec.id);
+    }
+    return ids;
+  }
+
+  private async note(recordId: string, action: LedgerEntry['action'], data: unknown): Promise<void> {
+    const entries = await this.engine.db.outbox.where('recordId').equals(recordId).toArray();
+    const last = entries.sort((a, b) => a.seq - b.seq).at(-1);
+    if (!last) throw new Error(`${this.label}: a saved ${action} of ${recordId} has no outbox entry`);
+    this.o.ledger.push({ device: this.label, changeId: last.changeId, recordId, action, data });
+  }
+
+  /** The device loses its network (it goes on editing, as field workers do) or gets it back. */
+  setOnline(online: boolean): void {
+    this.connectivity.emit(online ? 'online' : 'offline');
+  }
+
+  outbox(): Promise<OutboxEntry[]> {
+    return this.engine.listOutbox();
+  }
+
+  records(): Promise<LocalRecord[]> {
+    return this.engine.listRecords({ includeDeleted: true });
+  }
+
+  /** Syncs once and waits for the run to end (a manual "sync now"). */
+  async syncOnce(): Promise<void> {
+    if (this.engine.store.getState().state.kind === 'needs_login') await this.login();
+    await this.engine.syncNow();
+    await this.engine.whenIdle();
+  }
+
+  async close(): Promise<void> {
+    this.unsubscribe?.();
+    await this.engine.stop();
+    this.engine.db.close();
+  }
+}

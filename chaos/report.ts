@@ -1,0 +1,41 @@
+// The chaos run's outcome as JSON (for tools and CI) and Markdown (for people).
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
+import type { RunResult } from './scenario';
+
+export function markdown(r: RunResult, title: string): string {
+  const ok = r.lost + r.duplicated + r.diverged + r.stuck === 0;
+  const lines = [
+    `# ${title}`,
+    '',
+    `Seed **${r.seed}** (reproduce the schedule with \`--seed ${r.seed}\`). ${r.devices} devices, ${r.instances} API instances, own PostgreSQL.`,
+    '',
+    `| lost | duplicated | diverged | stuck |`,
+    `|---:|---:|---:|---:|`,
+    `| ${r.lost} | ${r.duplicated} | ${r.diverged} | ${r.stuck} |`,
+    '',
+    `**${ok ? 'PASS' : 'FAIL'}**: ${r.changes} changes saved (${r.distinctChanges} change ids after coalescing), ${r.totalFaults} faults in ${Math.round(r.faultPhaseMs / 1000)} s, drained in ${Math.round(r.drainMs / 1000)} s${r.drained ? '' : ' (NOT drained within the bound)'}.`,
+    '',
+    '| fault | count |',
+    '|---|---:|',
+    ...Object.entries(r.faults)
+      .sort()
+      .map(([k, v]) => `| ${k} | ${v} |`),
+    '',
+    '| outcome of a change id | count |',
+    '|---|---:|',
+    ...Object.entries(r.outcomes)
+      .sort()
+      .map(([k, v]) => `| ${k} | ${v} |`),
+  ];
+  if (r.examples.length > 0) lines.push('', 'First problems found:', '', ...r.examples.map((e) => `- ${e}`));
+  return `${lines.join('\n')}\n`;
+}
+
+export function writeReport(dir: string, name: string, r: RunResult, title: string): string[] {
+  const json = path.join(dir, `${name}.json`);
+  const md = path.join(dir, `${name}.md`);
+  writeFileSync(json, `${JSON.stringify(r, null, 2)}\n`);
+  writeFileSync(md, markdown(r, title));
+  return [json, md];
+}
