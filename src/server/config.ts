@@ -1,4 +1,4 @@
-// Server configuration from environment variables (documented in README "Configuration").
+// Server configuration from environment variables (documented in docs/operations.md "Every setting").
 import os from 'node:os';
 import path from 'node:path';
 
