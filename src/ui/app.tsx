@@ -2,7 +2,9 @@
 // The app's root: registers the service worker, restores the session (so a reload, even
 // offline, reopens the app as the same user), shows sign-in or the signed-in shell.
 import { useEffect, useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { EngineProvider } from './engine-context';
+import { applyLanguage, deviceLanguage } from './i18n';
 import { useOnline } from './hooks/use-online';
 import { useRoute } from './hooks/use-route';
 import { ApiReferenceScreen } from './screens/api-reference-screen';
@@ -12,9 +14,10 @@ import { clearSession, loadSession, login, saveSession, type Session } from './s
 import { Shell } from './shell';
 
 function Splash() {
+  const { t } = useTranslation();
   return (
     <main className="login" aria-busy="true">
-      <p className="muted">Opening Fieldsync…</p>
+      <p className="muted">{t('opening')}</p>
     </main>
   );
 }
@@ -26,6 +29,7 @@ export function App() {
   const route = useRoute();
 
   useEffect(() => {
+    void applyLanguage(deviceLanguage(), false);
     setSession(loadSession());
     void registerServiceWorker();
   }, []);

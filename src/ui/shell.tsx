@@ -2,6 +2,7 @@
 // The signed-in app: top bar, sync status on every screen, navigation, banners (offline, sign in
 // again), and the screen of the current hash route.
 import { useEffect, useRef, useState } from 'react';
+import { LanguageSelect } from './components/language-select';
 import { StatusBar } from './components/status-bar';
 import { count } from './format';
 import { ToastProvider } from './components/toast';
@@ -89,6 +90,7 @@ export function Shell({ session, online, onLogin, onLogout }: ShellProps) {
           <span className="user" data-testid="current-user">
             {session.user.name} · {session.user.role.replace('_', ' ')}
           </span>
+          <LanguageSelect />
           <button
             type="button"
             onClick={() => {

@@ -1,6 +1,7 @@
 'use client';
 // Sign-in: email and password to POST /api/v1/auth/login. With no network it says so plainly
 // (signing in needs the server once; after that the app works offline).
+import { LanguageSelect } from '../components/language-select';
 import { type FormEvent, useEffect, useRef, useState } from 'react';
 import { LoginError, type LoginFailure, loginFailureText, type Session } from '../session';
 
@@ -47,7 +48,10 @@ export function LoginScreen({ onLogin, online, notice, initialEmail }: LoginScre
   return (
     <main className="login">
       <div className="section">
-        <h1>Fieldsync</h1>
+        <div className="row between">
+          <h1>Fieldsync</h1>
+          <LanguageSelect />
+        </div>
         <p className="muted">Sign in to collect assessments. Your work is kept on this device and sent when there is a connection.</p>
         {notice && <p className="banner info" role="status">{notice}</p>}
         {!online && (

@@ -1,0 +1,2 @@
+// English strings of the media screens (see common.ts for the rules every catalogue follows).
+export const media = {} as const;
