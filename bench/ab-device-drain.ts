@@ -9,6 +9,8 @@
 //
 //   npx tsx bench/ab-device-drain.ts --arm base:/path/to/other/checkout --arm new:. [--rounds 6] [--n 5000]
 //     [--profile DIR]  (a CPU profile of the page's main thread for each arm's last run)
+//     [--trace]  (per run: IndexedDB transactions opened during the drain, by mode and stores, and
+//                 whatever timings the arm's code left in `globalThis.__h7` as {name: {n, ms}})
 import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -31,6 +33,7 @@ const { values } = parseArgs({
     n: { type: 'string', default: '5000' },
     arm: { type: 'string', multiple: true },
     profile: { type: 'string' },
+    trace: { type: 'boolean', default: false },
   },
 });
 
@@ -76,6 +79,19 @@ type BenchWindow = typeof globalThis & {
   benchEngine: { store: { getState(): { counts: Record<string, number> } } };
 };
 
+/** Counts IndexedDB transactions (from the first one after `__h7reset`) and reports them with `__h7`'s timings. */
+const TRACE_SCRIPT = `(() => {
+  const tx = {}; const t0 = { at: 0 };
+  const open = IDBDatabase.prototype.transaction;
+  IDBDatabase.prototype.transaction = function (stores, mode, ...rest) {
+    const key = (mode || 'readonly') + ' ' + [].concat(stores).join('+');
+    tx[key] = (tx[key] || 0) + 1;
+    return open.call(this, stores, mode, ...rest);
+  };
+  globalThis.__h7trace = () => ({ ms: Math.round(performance.now() - t0.at), tx, timings: globalThis.__h7 || {} });
+  globalThis.__h7reset = () => { for (const k of Object.keys(tx)) delete tx[k]; globalThis.__h7 = {}; t0.at = performance.now(); };
+})();`;
+
 const dbName = `fieldsync_ab_drain_${process.pid}`;
 const url = await createDatabase(dbName);
 await migrateAndSeed(url, ROOT);
@@ -111,6 +127,7 @@ try {
     const page = await context.newPage();
     await page.goto(`${base}/api/v1/health`);
     await page.addScriptTag({ content: 'globalThis.__name = (f) => f;' });
+    if (values.trace) await page.addScriptTag({ content: TRACE_SCRIPT });
     await page.addScriptTag({ content: arm.bundle });
     await context.setOffline(true);
     const name = `ab-${arm.name}-${run}`;
@@ -131,6 +148,7 @@ try {
       await cdp.send('Profiler.enable');
       await cdp.send('Profiler.start');
     }
+    if (values.trace) await page.evaluate(() => (globalThis as unknown as { __h7reset(): void }).__h7reset());
     const t0 = performance.now();
     await page.evaluate(
       async ({ name, token }) => {
@@ -149,6 +167,7 @@ try {
       { polling: 50, timeout: 10 * 60_000 },
     );
     const rate = n / ((performance.now() - t0) / 1000);
+    if (values.trace) console.log(`  ${arm.name} trace:`, JSON.stringify(await page.evaluate(() => (globalThis as unknown as { __h7trace(): unknown }).__h7trace())));
     if (cdp && values.profile) {
       const { profile: p } = await cdp.send('Profiler.stop');
       mkdirSync(values.profile, { recursive: true });

@@ -11,7 +11,9 @@ import { openDatabase, rows } from '@/server/db/database';
 import { FieldsyncServer } from './contenders/fieldsync';
 import { PouchServer } from './contenders/pouchdb';
 import { RawPostgres } from './contenders/raw-pg';
+import { BrowserFigures } from './browser/figures';
 import { browserCases, closeBrowser } from './scenarios/browser';
+import { browserPullCases } from './scenarios/browser-pull';
 import { conflictCases } from './scenarios/conflicts';
 import { deviceCases } from './scenarios/devices';
 import { INSTANCES, instanceCases } from './scenarios/instances';
@@ -45,6 +47,7 @@ function scenarioTitles(z: Sizes): Record<string, string> {
     devices: `(c) ${z.devices} devices pushing ${k(z.perDevice)} changes each at once`,
     'devices-instances': `(c) The same through ${INSTANCES} instances on one PostgreSQL behind a round-robin proxy`,
     browser: `End to end: ${k(z.n)} changes queued in IndexedDB by the app's engine in Chromium, then online`,
+    'browser-pull': `End to end: a fresh device in Chromium (the app's engine) pulls the ${k(z.n)} records its user may see`,
   };
 }
 
@@ -67,8 +70,9 @@ interface Args {
 }
 
 // Scenarios that build on another's data: the replay and the conflicts reuse the push's
-// records, and the selective pull's 10,000 are the ones the full pull loaded.
-const PREREQUISITES: Record<string, string[]> = { replay: ['push'], conflicts: ['push'], 'pull-selective': ['pull'] };
+// records, and the selective pull's 10,000 are the ones the full pull loaded. The browser's
+// drain brings its pull along (one `--only browser` gives both device figures).
+const PREREQUISITES: Record<string, string[]> = { replay: ['push'], conflicts: ['push'], 'pull-selective': ['pull'], browser: ['browser-pull'] };
 /** Scenarios that start their own servers (api-main.ts, no build): asked for alone, nothing else starts. */
 const OWN_SERVERS = new Set(['flood', 'devices-instances', 'photos']);
 /** Scenarios reported in another's table, as another row of it. */
@@ -165,7 +169,7 @@ async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
   const sizes = sizesFor(args.quick, args.n);
   const SCENARIOS = scenarioTitles(sizes);
-  const wanted = (s: string) => (args.only ? args.only.has(s) : (s !== 'browser' && s !== 'flood' && s !== 'photos') || !args.quick);
+  const wanted = (s: string) => (args.only ? args.only.has(s) : (!s.startsWith('browser') && s !== 'flood' && s !== 'photos') || !args.quick);
   // Fairness under a flood: its own server (api-main.ts, no build) and users. Run as configured,
   // and with the per-user running slots (http/user-gate.ts) out of the way, taking turns.
   if (wanted('flood')) {
@@ -201,6 +205,7 @@ async function main(): Promise<void> {
   const results: CaseResult[] = [];
   const fieldsync: FieldsyncWorld[] = [];
   let photos: PhotoResults | undefined;
+  const browserFigures = new BrowserFigures();
   const cleanup = async () => {
     await Promise.allSettled([closeBrowser(), servers.pg.stop(), servers.pglite.stop(), pouch.stop(), raw.stop()]);
   };
@@ -248,12 +253,13 @@ async function main(): Promise<void> {
       ['conflicts', () => conflictCases(world)],
       ['devices', () => deviceCases(world)],
       ['devices-instances', () => instanceCases(world, appDir, work, maxSeconds)],
-      ['browser', () => browserCases(world, ROOT, args.browserServers, log)],
+      ['browser', () => browserCases(world, ROOT, args.browserServers, log, browserFigures)],
+      ['browser-pull', () => browserPullCases(world, ROOT, args.browserServers, log, browserFigures)],
     ];
     for (const [id, cases] of plan) {
       if (!wanted(id)) continue;
       log(`\n${SCENARIOS[id]}`);
-      const runs = id === 'browser' ? args.browserRuns : id.startsWith('push-link') ? Math.min(args.runs, LINK_RUNS) : args.runs;
+      const runs = id.startsWith('browser') ? args.browserRuns : id.startsWith('push-link') ? Math.min(args.runs, LINK_RUNS) : args.runs;
       results.push(...(await runScenario(REPORTED_AS[id] ?? id, cases(), { runs, log })));
     }
     for (const w of fieldsync) if (w.server.sql) checks.push(...(await totalsCheck(w)));
@@ -292,7 +298,7 @@ async function main(): Promise<void> {
     goals: goals(results),
     otherRatios: otherRatios(results),
     checks,
-    notes: [...notes, ...MEASUREMENT_NOTES, ...(photos ? [PHOTO_MEASUREMENT_NOTE] : [])],
+    notes: [...notes, ...browserFigures.lines(), ...MEASUREMENT_NOTES, ...(photos ? [PHOTO_MEASUREMENT_NOTE] : [])],
     ...(photos ? { photos } : {}),
   };
   writeReport(args.out, report);
@@ -300,6 +306,7 @@ async function main(): Promise<void> {
   log(`\nresults written to ${args.out}/results.{json,md} and chart.svg`);
   for (const g of report.goals) log(`goal ${g.goal} (${g.contender}): ${g.ratio === null ? 'not measured' : `${g.ratio.toFixed(2)}×`} ${g.met ? 'met' : g.met === null ? '' : 'NOT met'}`);
   for (const r of report.otherRatios) if (r.ratio !== null) log(`not a goal: ${r.measure} (${r.contender}): ${r.ratio.toFixed(2)}×`);
+  for (const line of browserFigures.lines()) log(line);
   for (const g of photos?.goals ?? []) log(`photos goal ${g.goal}: ${g.measured} ${g.met ? 'met' : g.met === null ? '' : 'NOT met'}`);
   for (const c of checks) log(`check ${c.name}: ${c.ok ? 'ok' : 'FAILED'} (${c.detail})`);
   const bad = results.filter((r) => !r.correct);

@@ -25,6 +25,15 @@ describe('engine push', () => {
     expect(h.engine.store.getState().lastSyncedAt).toBe(h.env.time.now());
   });
 
+  it('stores a confirmed record\'s data once: the server copy is the same value, not a second copy', async () => {
+    await started();
+    const rec = await h.engine.create({ type: 'assessment', entityId: ENTITY, data: { title: 'well' } });
+    await h.idle();
+    const stored = await h.engine.getRecord(rec.id);
+    expect(stored?.server?.data).toEqual({ title: 'well' });
+    expect(stored?.server?.data).toBe(stored?.data);
+  });
+
   it('sends offline edits as one coalesced change when the connection comes back', async () => {
     await started();
     h.env.net.emit('offline');

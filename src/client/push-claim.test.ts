@@ -8,7 +8,7 @@ import type * as Protocol from '@/protocol';
 import type { SyncState, SyncStatus } from '@/core/outbox-state';
 import type { FieldsyncDb, OutboxEntry } from './db';
 import { SCAN_PAGE, scanUnsettled } from './outbox-scan';
-import { claimBatch } from './push';
+import { claimBatch, claimPage } from './push';
 import { fakeDb } from './testing/fake-env';
 
 const sized = vi.hoisted(() => ({ count: 0 }));
@@ -112,7 +112,7 @@ async function claim(d: FieldsyncDb, limits = LIMITS) {
 }
 
 describe('claiming a push batch', () => {
-  it('reads about one page of a 5,000-entry queue and sizes only the changes it sends', async () => {
+  it('reads about a batch of a 5,000-entry queue and sizes only the changes it sends', async () => {
     const c = countingDb();
     db = c.db;
     // a settled history in front, then the queue
@@ -125,7 +125,8 @@ describe('claiming a push batch', () => {
     const batch = await claim(db);
     expect(batch.map((e) => e.recordId)).toEqual(Array.from({ length: 100 }, (_, i) => `r${i}`));
     expect(batch.every((e) => e.status === 'syncing' && e.sent)).toBe(true);
-    expect(c.read.size).toBeLessThanOrEqual(SCAN_PAGE);
+    expect(claimPage(LIMITS)).toBeLessThan(SCAN_PAGE);
+    expect(c.read.size).toBeLessThanOrEqual(claimPage(LIMITS));
     expect(sized.count).toBe(100);
 
     // the next claim starts after the entries now syncing, still without reading the queue
@@ -133,7 +134,7 @@ describe('claiming a push batch', () => {
     sized.count = 0;
     const next = await claim(db);
     expect(next[0]!.recordId).toBe('r100');
-    expect(c.read.size).toBeLessThanOrEqual(2 * SCAN_PAGE);
+    expect(c.read.size).toBeLessThanOrEqual(100 + claimPage(LIMITS));
     expect(sized.count).toBe(100);
   });
 

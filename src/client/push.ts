@@ -15,7 +15,7 @@ import type { FieldsyncDb, LocalRecord, OutboxEntry } from './db';
 import { receiveStamps } from './device';
 import { HttpError, type TransportError, UnauthorizedError } from './errors';
 import { recoverInFlight } from './outbox-queue';
-import { scanUnsettled } from './outbox-scan';
+import { SCAN_PAGE, scanUnsettled } from './outbox-scan';
 import type { Transport } from './transport';
 
 export interface PushContext {
@@ -197,6 +197,11 @@ export function toChange(e: OutboxEntry): ChangeInput {
   };
 }
 
+/** Entries read per status per page when claiming: a batch and a little more, so a queue of new records is claimed from one page. */
+export function claimPage(limits: BatchLimits): number {
+  return Math.min(SCAN_PAGE, limits.maxChanges + 28);
+}
+
 /**
  * Chooses the next batch and marks it `syncing`, in one transaction (so no edit slips in). Reads
  * the unsettled entries in outbox order only until the batch is full, and sizes only the
@@ -207,7 +212,7 @@ export async function claimBatch(ctx: Pick<PushContext, 'db' | 'now' | 'limits'>
   return db.transaction('rw', db.outbox, async () => {
     const selector = new BatchSelector<OutboxEntry>(ctx.limits);
     // A parked entry is not sent again in this run, and holds back what depends on it.
-    await scanUnsettled(db, (e) => selector.offer(parked.has(e.seq) ? { ...e, status: 'syncing', sentAt: 0 } : e, (x) => jsonBytes(toChange(x))));
+    await scanUnsettled(db, (e) => selector.offer(parked.has(e.seq) ? { ...e, status: 'syncing', sentAt: 0 } : e, (x) => jsonBytes(toChange(x))), claimPage(ctx.limits));
     const at = ctx.now();
     const claimed = selector.batch.map((entry) => ({ ...entry, ...transition(entry, { type: 'send', at }), sent: true, updatedAt: at }) as OutboxEntry);
     await db.outbox.bulkPut(claimed);
@@ -347,7 +352,9 @@ async function applyResults(ctx: PushContext, batch: OutboxEntry[], response: Pu
 function adoptOwnWrite(state: BatchState, e: OutboxEntry, version: number): void {
   const rec = state.record(e.recordId);
   if (rec) {
-    const data = e.data ?? rec.server?.data ?? rec.data;
+    // The record still shows this very write (same stamp): its data is the entry's, and the same
+    // object as the server copy is stored once (structured clone keeps shared references).
+    const data = rec.hlc === e.hlc && e.data !== null && !rec.deleted ? rec.data : (e.data ?? rec.server?.data ?? rec.data);
     const server = { version, data, deleted: e.action === 'delete', hlc: e.hlc, updatedBy: rec.server?.updatedBy ?? null };
     state.putRecord({ ...rec, server, version: rec.version === e.baseVersion ? version : Math.max(rec.version, version) });
   }
