@@ -207,6 +207,9 @@ describe('validateAnswers, examples', () => {
     expect(problemsOf({ ...base, functional: 'no', fault: ['pump', 'pump'] })).toEqual([['fault', 'duplicate']]);
     expect(problemsOf({ ...base, functional: 'no', fault: ['pump', 'pipe', 'tap'] })).toEqual([['fault', 'too_many']]);
     expect(problemsOf({ ...base, note: 'far too long a note' })).toEqual([['note', 'too_long']]);
+    // ten emoji are ten characters, within a limit of 10, though they are 20 UTF-16 units
+    expect(problemsOf({ ...base, note: '💧'.repeat(10) })).toEqual([]);
+    expect(problemsOf({ ...base, note: '💧'.repeat(11) })).toEqual([['note', 'too_long']]);
     expect(problemsOf({ ...base, note: 'two\nlines' })).toEqual([['note', 'multiline']]);
     expect(problemsOf({ ...base, photos: ['not-an-id'] })).toEqual([['photos', 'type']]);
     expect(problemsOf({ ...base, photos: ['0193a000-0000-7000-8000-000000000001', '0193a000-0000-7000-8000-000000000002', '0193a000-0000-7000-8000-000000000003'] })).toEqual([['photos', 'too_many']]);

@@ -65,7 +65,8 @@ function answerProblem(q: Question, value: unknown): Found {
   switch (q.type) {
     case 'text':
       if (typeof value !== 'string') return ['type', 'a text answer'];
-      if (q.maxLength !== undefined && value.length > q.maxLength) return ['too_long', `at most ${q.maxLength} characters`];
+      // Characters as people count them (code points): an emoji is one, not two UTF-16 units.
+      if (q.maxLength !== undefined && [...value].length > q.maxLength) return ['too_long', `at most ${q.maxLength} characters`];
       if (!q.multiline && /[\r\n]/.test(value)) return ['multiline', 'a single line'];
       return null;
     case 'number':
