@@ -4,40 +4,52 @@
 // be down at that moment: a restore that gave up would leave the run's end state wrong.
 import { DEMO_PASSWORD } from '@/server/seed/demo';
 
+// Timeouts are generous and the token is kept while it works: on a loaded machine a login
+// (scrypt) per call, abandoned after a few seconds, can keep a restore from ever landing.
+const CALL_TIMEOUT_MS = 30_000;
+
 export class AdminClient {
+  private token: string | null = null;
+
   constructor(private readonly urls: () => readonly string[]) {}
+
+  private async login(base: string): Promise<string> {
+    const login = await fetch(`${base}/api/v1/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email: 'admin@demo.fieldsync', password: DEMO_PASSWORD }),
+      signal: AbortSignal.timeout(CALL_TIMEOUT_MS),
+    });
+    const { token } = (await login.json()) as { token?: string };
+    if (!token) throw new Error(`admin login: ${login.status}`);
+    return token;
+  }
 
   private async once(method: string, path: string, body?: unknown): Promise<unknown> {
     const urls = this.urls();
     if (urls.length === 0) throw new Error('no instance is up');
     const base = urls[Math.floor(Math.random() * urls.length)]!;
-    const login = await fetch(`${base}/api/v1/auth/login`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ email: 'admin@demo.fieldsync', password: DEMO_PASSWORD }),
-      signal: AbortSignal.timeout(5_000),
-    });
-    const { token } = (await login.json()) as { token?: string };
-    if (!token) throw new Error(`admin login: ${login.status}`);
+    const token = (this.token ??= await this.login(base));
     const res = await fetch(`${base}${path}`, {
       method,
       headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
       ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-      signal: AbortSignal.timeout(5_000),
+      signal: AbortSignal.timeout(CALL_TIMEOUT_MS),
     });
     const out = (await res.json()) as unknown;
+    if (res.status === 401) this.token = null;
     if (res.status !== 200) throw new Error(`${method} ${path}: ${res.status} ${JSON.stringify(out)}`);
     return out;
   }
 
-  async call(method: string, path: string, body?: unknown, tries = 200): Promise<unknown> {
+  async call(method: string, path: string, body?: unknown, tries = 100): Promise<unknown> {
     let last: unknown;
     for (let i = 0; i < tries; i++) {
       try {
         return await this.once(method, path, body);
       } catch (e) {
         last = e;
-        await new Promise((r) => setTimeout(r, 250));
+        await new Promise((r) => setTimeout(r, 500));
       }
     }
     throw new Error(`admin call kept failing: ${String(last)}`);

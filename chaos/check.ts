@@ -7,17 +7,25 @@
 //               conflict-log entries, or one beside a success);
 //   diverged    a record a device shows (synced, nothing of its own pending) that differs from
 //               the server's, or a server record of the user's entities the device lacks;
-//   stuck       a saved change still pending or in flight on its device after the drain bound.
-// Entries held behind a rejected change of the same record are the user's to resolve, not stuck.
+//   stuck       a saved change still pending or in flight on its device after the drain bound;
+//   photos lost a photo saved on a device whose bytes the server never stored complete with the
+//               photo's SHA-256 (media_content, and the stored file hashed again), unless the
+//               device shows it to its user as rejected (a checksum mismatch is never the user's).
+// Entries held behind a rejected change of the same record, or behind the rejected create of the
+// record they depend on (media → parent, response → assessment), are the user's to resolve, not stuck.
+import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import path from 'node:path';
 import type pg from 'pg';
-import type { LocalRecord, OutboxEntry } from '@/client/db';
-import type { LedgerEntry } from './device';
+import type { LocalRecord, OutboxEntry, UploadRow } from '@/client/db';
+import type { LedgerEntry, PhotoEntry } from './device';
 
 export interface DeviceView {
   readonly label: string;
   readonly email: string;
   readonly outbox: readonly OutboxEntry[];
   readonly records: readonly LocalRecord[];
+  readonly uploads: readonly UploadRow[];
 }
 
 export interface Counts {
@@ -25,14 +33,25 @@ export interface Counts {
   duplicated: number;
   diverged: number;
   stuck: number;
+  photosLost: number;
 }
+
+export const COUNTS: ReadonlyArray<keyof Counts> = ['lost', 'duplicated', 'diverged', 'stuck', 'photosLost'];
+
+export const problems = (c: Counts): number => COUNTS.reduce((n, k) => n + c[k], 0);
 
 export interface CheckResult extends Counts {
   readonly changes: number;
   readonly distinctChanges: number;
+  readonly photos: number;
   readonly outcomes: Record<string, number>;
   /** The first few of each problem, to start looking from. */
   readonly examples: string[];
+}
+
+/** Whether `e` waits behind a rejected change: an earlier one of its record, or one of the record it depends on. */
+export function heldBehindRejected(outbox: readonly OutboxEntry[], e: OutboxEntry): boolean {
+  return outbox.some((x) => x.status === 'rejected' && ((x.recordId === e.recordId && x.seq < e.seq) || (e.parentId !== null && x.recordId === e.parentId)));
 }
 
 /** Keys sorted, so jsonb's order and the device's compare equal. */
@@ -54,12 +73,28 @@ interface LogRow {
   logged_conflict: boolean;
 }
 
-export async function check(pool: pg.Pool, ledger: readonly LedgerEntry[], devices: readonly DeviceView[]): Promise<CheckResult> {
+async function sha256File(file: string): Promise<string | null> {
+  const hash = createHash('sha256');
+  try {
+    for await (const chunk of createReadStream(file)) hash.update(chunk as Buffer);
+  } catch {
+    return null;
+  }
+  return hash.digest('hex');
+}
+
+export interface PhotoCheckInput {
+  readonly photos: readonly PhotoEntry[];
+  /** The servers' shared content folder (disk content store: a file per storage key). */
+  readonly mediaDir: string;
+}
+
+export async function check(pool: pg.Pool, ledger: readonly LedgerEntry[], devices: readonly DeviceView[], media: PhotoCheckInput): Promise<CheckResult> {
   const examples: string[] = [];
   const note = (s: string) => {
     if (examples.length < 20) examples.push(s);
   };
-  const counts: Counts = { lost: 0, duplicated: 0, diverged: 0, stuck: 0 };
+  const counts: Counts = { lost: 0, duplicated: 0, diverged: 0, stuck: 0, photosLost: 0 };
   const outcomes: Record<string, number> = {};
   const bump = (k: string) => (outcomes[k] = (outcomes[k] ?? 0) + 1);
 
@@ -103,8 +138,7 @@ export async function check(pool: pg.Pool, ledger: readonly LedgerEntry[], devic
         continue;
       }
       if (local && (local.entry.status === 'pending' || local.entry.status === 'syncing')) {
-        const blocked = local.device.outbox.some((x) => x.recordId === local.entry.recordId && x.seq < local.entry.seq && x.status === 'rejected');
-        if (blocked) bump('held behind rejected');
+        if (heldBehindRejected(local.device.outbox, local.entry)) bump('held behind rejected');
         else {
           counts.stuck += 1;
           note(`stuck: ${l.device} ${l.action} ${changeId} still ${local.entry.status}`);
@@ -179,6 +213,8 @@ export async function check(pool: pg.Pool, ledger: readonly LedgerEntry[], devic
       }
     }
   }
+  await checkPhotos(pool, media, devices, counts, bump, note);
+
   const stats = await pool.query<{ records: number; max_version: number; conflicts: number }>(
     `select (select count(*)::int from records) as records, (select coalesce(max(version), 0)::int from records) as max_version,
             (select count(*)::int from sync_conflicts) as conflicts`,
@@ -186,5 +222,52 @@ export async function check(pool: pg.Pool, ledger: readonly LedgerEntry[], devic
   outcomes['server records'] = stats.rows[0]!.records;
   outcomes['server highest version'] = stats.rows[0]!.max_version;
   outcomes['server conflict-log entries'] = stats.rows[0]!.conflicts;
-  return { ...counts, changes: ledger.length, distinctChanges: byChange.size, outcomes, examples };
+  return { ...counts, changes: ledger.length, distinctChanges: byChange.size, photos: media.photos.length, outcomes, examples };
+}
+
+async function checkPhotos(
+  pool: pg.Pool,
+  media: PhotoCheckInput,
+  devices: readonly DeviceView[],
+  counts: Counts,
+  bump: (k: string) => void,
+  note: (s: string) => void,
+): Promise<void> {
+  const stored = new Map<string, { sha256: string; size: number; storage_key: string }>();
+  const ids = media.photos.map((p) => p.mediaId);
+  for (let i = 0; i < ids.length; i += 5_000) {
+    const r = await pool.query<{ media_id: string; sha256: string; size: string; storage_key: string }>(
+      `select media_id::text, sha256, size::text, storage_key from media_content where media_id = any($1::uuid[])`,
+      [ids.slice(i, i + 5_000)],
+    );
+    for (const row of r.rows) stored.set(row.media_id, { sha256: row.sha256, size: Number(row.size), storage_key: row.storage_key });
+  }
+  const byDevice = new Map(devices.map((d) => [d.label, d]));
+  for (const p of media.photos) {
+    const s = stored.get(p.mediaId);
+    if (s && s.sha256 === p.sha256 && s.size === p.size) {
+      const onDisk = await sha256File(path.join(media.mediaDir, s.storage_key));
+      if (onDisk === p.sha256) {
+        bump('photo stored');
+        continue;
+      }
+      counts.photosLost += 1;
+      note(`photo lost: ${p.device} ${p.mediaId} recorded as stored, but the stored file hashes to ${onDisk ?? 'nothing (missing)'}`);
+      continue;
+    }
+    const d = byDevice.get(p.device);
+    const upload = d?.uploads.find((u) => u.id === p.mediaId);
+    const create = d?.outbox.find((e) => e.recordId === p.mediaId && e.action === 'create');
+    if (create?.status === 'rejected' || (create && heldBehindRejected(d!.outbox, create))) {
+      bump(`photo shown rejected (its record${create.status === 'rejected' ? '' : "'s parent"})`);
+      continue;
+    }
+    if (upload?.status === 'rejected' && !/checksum/i.test(upload.reason)) {
+      bump('photo shown rejected (its upload)');
+      continue;
+    }
+    counts.photosLost += 1;
+    const state = upload ? `${upload.status}${upload.status === 'rejected' ? ` (${upload.reason})` : upload.lastError ? ` (${upload.lastError})` : ''}` : 'no upload row';
+    note(`photo lost: ${p.device} ${p.mediaId} ${s ? `stored with sha256 ${s.sha256.slice(0, 12)}…, size ${s.size}` : 'never stored'}; device shows ${state}`);
+  }
 }

@@ -3,8 +3,11 @@
 // set hours off (as a phone's can). Every change it saves goes in the run's ledger with the
 // change id of the outbox entry that carries it (an edit coalesced into an unsent entry shares
 // that entry's id). When its token stops working (expired, user deactivated) it logs in again.
+// Now and then it attaches a small photo (random bytes as a JPEG: Node has no canvas, so the
+// downscaler keeps them); the photo ledger holds each one's id and SHA-256.
+import { createHash } from 'node:crypto';
 import { platformGzip } from '@/client/compress';
-import type { LocalRecord, OutboxEntry } from '@/client/db';
+import type { LocalRecord, OutboxEntry, UploadRow } from '@/client/db';
 import { SyncEngine } from '@/client/engine';
 import { type Environment, systemTimers } from '@/client/env';
 import { keepOriginal } from '@/client/media/image-downscale';
@@ -20,6 +23,16 @@ export interface LedgerEntry {
   readonly data: unknown;
 }
 
+export interface PhotoEntry {
+  readonly device: string;
+  readonly mediaId: string;
+  readonly sha256: string;
+  readonly size: number;
+}
+
+/** tus PATCH size of the devices: a photo takes a few, so a cut can land mid-photo. */
+export const CHAOS_CHUNK_BYTES = 32 * 1024;
+
 export interface DeviceOptions {
   readonly label: string;
   readonly email: string;
@@ -28,6 +41,9 @@ export interface DeviceOptions {
   readonly rng: Rng;
   readonly timeoutMs: number;
   readonly ledger: LedgerEntry[];
+  readonly photos: PhotoEntry[];
+  /** Chance that an edit attaches a photo. */
+  readonly photoRate: number;
 }
 
 const YEAR_MS = 365 * 24 * 3600 * 1000;
@@ -42,6 +58,8 @@ export class ChaosDevice {
   private unsubscribe: (() => void) | null = null;
   private n = 0;
   private readonly connectivity = new FakeConnectivity();
+  /** Record ids per entity, refreshed now and then: listing every record at each edit grows with the run. */
+  private readonly known = new Map<string, { ids: string[]; at: number }>();
 
   constructor(readonly o: DeviceOptions) {}
 
@@ -71,6 +89,7 @@ export class ChaosDevice {
       backoff: { baseMs: 200, maxMs: 3_000, factor: 2 },
       retentionMs: YEAR_MS,
       imageDownscaler: keepOriginal,
+      uploadChunkSize: CHAOS_CHUNK_BYTES,
       storageEstimate: () => Promise.resolve(null),
     });
     this.engine.start();
@@ -102,7 +121,7 @@ export class ChaosDevice {
     return this.loggingIn;
   }
 
-  /** One edit as a user makes it: a new record, an edit of one it sees (anyone's), or a delete. */
+  /** One edit as a user makes it: a new record, a photo, an edit of one it sees (anyone's), or a delete. */
   async edit(): Promise<void> {
     const rng = this.o.rng;
     const r = rng();
@@ -112,16 +131,19 @@ export class ChaosDevice {
       const data = { title: `${this.label} #${n}`, by: this.label, n, members: between(rng, 0, 9) };
       const rec = await this.engine.create({ type: 'assessment', entityId, data });
       await this.note(rec.id, 'create', data);
+      this.known.get(entityId)?.ids.push(rec.id);
       return;
     }
     const shared = this.shared.get(entityId) ?? [];
     let target: LocalRecord | undefined;
     if (rng() < 0.5 && shared.length > 0) target = await this.engine.getRecord(pick(rng, shared));
-    if (!target || target.deleted) {
-      const visible = (await this.engine.listRecords({ entityId, type: 'assessment' })).filter((x) => !x.deleted);
-      if (visible.length === 0) return;
-      target = pick(rng, visible);
+    for (let tries = 0; (!target || target.deleted) && tries < 4; tries++) {
+      const ids = await this.knownIds(entityId);
+      if (ids.length === 0) return;
+      target = await this.engine.getRecord(pick(rng, ids));
     }
+    if (!target || target.deleted) return;
+    if (r < 0.4 + this.o.photoRate) return this.photo(entityId, target.id, n);
     if (r < 0.93) {
       const data = { ...target.data, by: this.label, n, members: between(rng, 0, 9) };
       await this.engine.update(target.id, data);
@@ -131,6 +153,26 @@ export class ChaosDevice {
       await this.engine.remove(target.id);
       await this.note(target.id, 'delete', null);
     }
+  }
+
+  /** A photo of 20–160 KB attached to `parentId`, in the photo ledger with the SHA-256 of its bytes. */
+  private async photo(entityId: string, parentId: string, n: number): Promise<void> {
+    const size = between(this.o.rng, 20_000, 160_000);
+    const bytes = new Uint8Array(size);
+    for (let i = 0; i < size; i++) bytes[i] = Math.floor(this.o.rng() * 256);
+    bytes.set([0xff, 0xd8, 0xff, 0xe0]);
+    const media = await this.engine.attachFile({ entityId, parentId, file: new Blob([bytes], { type: 'image/jpeg' }), fileName: `${this.label}-${n}.jpg` });
+    await this.note(media.id, 'create', media.data);
+    const sha256 = createHash('sha256').update(bytes).digest('hex');
+    this.o.photos.push({ device: this.label, mediaId: media.id, sha256, size });
+  }
+
+  private async knownIds(entityId: string): Promise<string[]> {
+    const cached = this.known.get(entityId);
+    if (cached && Date.now() - cached.at < 15_000) return cached.ids;
+    const ids = (await this.engine.db.records.where('[entityId+type]').equals([entityId, 'assessment']).primaryKeys()) as string[];
+    this.known.set(entityId, { ids, at: Date.now() });
+    return ids;
   }
 
   /** Creates `n` records in `entityId` for every device to edit (ledgered as any other change). */
@@ -163,6 +205,10 @@ export class ChaosDevice {
 
   records(): Promise<LocalRecord[]> {
     return this.engine.listRecords({ includeDeleted: true });
+  }
+
+  uploads(): Promise<UploadRow[]> {
+    return this.engine.db.uploads.toArray();
   }
 
   /** Syncs once and waits for the run to end (a manual "sync now"). */

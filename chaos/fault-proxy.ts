@@ -5,14 +5,17 @@
 //   drop-response  the request is forwarded, the server answers (and commits), the client gets a reset;
 //   reset-mid-body half of the request body reaches the server, then both connections are cut;
 //   delay          the request is held past the client's timeout, then forwarded (it may commit);
-//   storm          for a while every request is answered 503 or 429 with Retry-After.
+//   storm          for a while every request is answered 503 or 429 with Retry-After;
+//   cut-upload     a photo's tus PATCH: part of the chunk reaches the server, then both
+//                  connections are cut (the device resumes from the offset the server kept).
+// Media upload requests (tus POST, HEAD, PATCH) meet the same faults as sync requests.
 // Bodies are read whole first (so a refused connection can go to another instance, as a
 // balancer does); responses are read whole too (so drop-response happens after the answer).
 import http from 'node:http';
 import type { Rng } from './prng';
 
-export type ProxyFault = 'drop-request' | 'drop-response' | 'reset-mid-body' | 'delay' | 'storm';
-export const PROXY_FAULTS: readonly ProxyFault[] = ['drop-request', 'drop-response', 'reset-mid-body', 'delay', 'storm'];
+export type ProxyFault = 'drop-request' | 'drop-response' | 'reset-mid-body' | 'delay' | 'storm' | 'cut-upload';
+export const PROXY_FAULTS: readonly ProxyFault[] = ['drop-request', 'drop-response', 'reset-mid-body', 'delay', 'storm', 'cut-upload'];
 
 export interface FaultProxyOptions {
   readonly rng: Rng;
@@ -54,8 +57,9 @@ export class FaultProxy {
   private readonly server: http.Server;
   private timers = new Set<NodeJS.Timeout>();
   port = 0;
-  /** Requests seen, and how many of them while faults were on. */
+  /** Requests seen, in all and by method and route ("PATCH media/uploads"). */
   requests = 0;
+  readonly byRoute: Record<string, number> = {};
 
   constructor(private readonly o: FaultProxyOptions) {
     this.server = http.createServer((req, res) => this.handle(req, res));
@@ -102,13 +106,27 @@ export class FaultProxy {
 
   private choose(req: http.IncomingMessage): ProxyFault | null {
     this.requests += 1;
-    if (!this.faultsOn) return null;
     const url = req.url ?? '';
-    if (!url.startsWith('/api/v1/sync/') && !url.startsWith('/api/v1/auth/login')) return null;
+    const route = `${req.method} ${url.replace(/^\/api\/v1\//, '').split(/[/?]/).slice(0, 2).join('/')}`;
+    this.byRoute[route] = (this.byRoute[route] ?? 0) + 1;
+    if (!this.faultsOn) return null;
+    const upload = url.startsWith('/api/v1/media/uploads');
+    if (!upload && !url.startsWith('/api/v1/sync/') && !url.startsWith('/api/v1/auth/login')) return null;
     if (Date.now() < this.stormUntil) return 'storm';
     if (this.o.rng() >= this.o.faultRate) return null;
     const r = this.o.rng();
-    const kind: ProxyFault = r < 0.25 ? 'drop-request' : r < 0.55 ? 'drop-response' : r < 0.75 ? 'reset-mid-body' : r < 0.9 ? 'delay' : 'storm';
+    const kind: ProxyFault =
+      upload && req.method === 'PATCH' && r < 0.6
+        ? 'cut-upload'
+        : r < 0.25
+          ? 'drop-request'
+          : r < 0.55
+            ? 'drop-response'
+            : r < 0.75
+              ? 'reset-mid-body'
+              : r < 0.9
+                ? 'delay'
+                : 'storm';
     this.o.injected(kind);
     if (kind === 'storm') {
       this.stormUntil = Date.now() + 500 + Math.floor(this.o.rng() * 1500);
@@ -141,7 +159,9 @@ export class FaultProxy {
           // The client gives up first; the server may still take the request and commit it.
           return this.later(this.o.clientTimeoutMs + 500, () => this.forward(req, res, body, 0, 'discard'));
         case 'reset-mid-body':
-          return this.forward(req, res, body, 0, 'cut');
+          return this.forward(req, res, body, 0, 'cut', 0.5);
+        case 'cut-upload':
+          return this.forward(req, res, body, 0, 'cut', 0.05 + this.o.rng() * 0.9);
         case 'drop-response':
           return this.forward(req, res, body, 0, 'drop');
         default:
@@ -159,7 +179,8 @@ export class FaultProxy {
     return null;
   }
 
-  private forward(req: http.IncomingMessage, res: http.ServerResponse, body: Buffer, tried: number, mode: 'pass' | 'drop' | 'cut' | 'discard'): void {
+  /** `part`: the share of the body a cut lets through. */
+  private forward(req: http.IncomingMessage, res: http.ServerResponse, body: Buffer, tried: number, mode: 'pass' | 'drop' | 'cut' | 'discard', part = 0.5): void {
     const target = this.pickUpstream();
     if (!target) return answer(res, 502, 'BAD_GATEWAY', 'no instance is up');
     const headers = forwardable(req.headers);
@@ -181,13 +202,13 @@ export class FaultProxy {
       });
     });
     up.on('error', (e: NodeJS.ErrnoException) => {
-      if (e.code === 'ECONNREFUSED' && tried + 1 < this.upstreams.length && mode !== 'cut') this.forward(req, res, body, tried + 1, mode);
+      if (e.code === 'ECONNREFUSED' && tried + 1 < this.upstreams.length && mode !== 'cut') this.forward(req, res, body, tried + 1, mode, part);
       else if (mode === 'cut' || mode === 'discard') res.destroy();
       else answer(res, 502, 'BAD_GATEWAY', `upstream ${target.port}: ${e.code ?? e.message}`);
     });
     if (mode === 'cut') {
-      // Half the body reaches the server, then the connection resets under it and the client.
-      up.write(body.subarray(0, Math.floor(body.length / 2)));
+      // Part of the body reaches the server, then the connection resets under it and the client.
+      up.write(body.subarray(0, Math.floor(body.length * part)));
       this.later(50, () => {
         up.destroy();
         res.destroy();

@@ -62,6 +62,10 @@ export class Instance {
   private child: ChildProcess | null = null;
   private exited: Promise<void> = Promise.resolve();
   private starts = 0;
+  /** Set while the run itself stops or restarts this instance; any other exit is a crash. */
+  private stopping = false;
+  /** Exits the run did not cause (the server died by itself). */
+  crashes = 0;
 
   constructor(private readonly o: InstanceOptions) {}
 
@@ -90,7 +94,14 @@ export class Instance {
     child.stdout!.pipe(log);
     child.stderr!.pipe(log);
     this.child = child;
-    this.exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+    // Counted as a crash only once it has been up: a start that fails is the start's error.
+    this.stopping = true;
+    this.exited = new Promise<void>((resolve) =>
+      child.once('exit', () => {
+        if (!this.stopping && this.child === child) this.crashes += 1;
+        resolve();
+      }),
+    );
     // If the run dies, its servers die with it (the node process too: killing `timeout` alone leaves it).
     live.add(child);
     child.once('exit', () => live.delete(child));
@@ -101,7 +112,10 @@ export class Instance {
         const res = await fetch(`${this.url}/api/v1/health`, { signal: AbortSignal.timeout(3_000) });
         await res.arrayBuffer();
         // Listening: 503 while the database is down still means the process is up.
-        if (res.status === 200 || res.status === 503) return;
+        if (res.status === 200 || res.status === 503) {
+          this.stopping = false;
+          return;
+        }
       } catch {
         // not listening yet
       }
@@ -112,6 +126,7 @@ export class Instance {
 
   /** Starts again after a kill, on its port, trying until it is up (the database may be down meanwhile). */
   async restart(): Promise<void> {
+    this.stopping = true;
     for (let attempt = 0; ; attempt++) {
       try {
         await this.start(60_000);
@@ -126,6 +141,7 @@ export class Instance {
 
   /** SIGKILL to the server's process group: no drain, requests in flight die with it. */
   async kill(): Promise<void> {
+    this.stopping = true;
     if (this.child) killGroup(this.child);
     await this.exited;
   }
@@ -133,6 +149,7 @@ export class Instance {
   /** SIGTERM (timeout passes it on): the server drains and exits by itself. */
   async terminate(): Promise<void> {
     if (!this.alive()) return;
+    this.stopping = true;
     this.child!.kill('SIGTERM');
     const timer = setTimeout(() => void this.kill(), 15_000);
     await this.exited;

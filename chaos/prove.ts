@@ -2,11 +2,13 @@
 // (src/ and what it needs, node_modules linked) with one deliberate bug patched in; a short
 // chaos run against it must report the damage that bug does, or the check meant to see it is
 // blind. The patches touch the copy only. A patch whose target text is gone fails loudly (the
-// code moved: the variant must be brought up to date, not silently skipped).
-import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+// code moved: the variant must be brought up to date, not silently skipped). A variant's run
+// that leaves no report (a harness failure, its hard timeout) fails the proof.
+import { spawn } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { EXIT } from './guard';
 import type { RunResult } from './scenario';
 
 interface Patch {
@@ -19,8 +21,12 @@ interface Variant {
   readonly name: string;
   readonly bug: string;
   /** The counts that must come out non-zero. */
-  readonly expect: ReadonlyArray<'lost' | 'duplicated' | 'diverged' | 'stuck'>;
+  readonly expect: ReadonlyArray<'lost' | 'duplicated' | 'diverged' | 'stuck' | 'photosLost'>;
   readonly patches: readonly Patch[];
+  /** More photos than the default 2 % of edits. */
+  readonly photoRate?: number;
+  /** Faults its run needs at least, as a share of its changes (default 1 in 25). */
+  readonly faultsPerChange?: number;
 }
 
 export const VARIANTS: readonly Variant[] = [
@@ -41,7 +47,7 @@ export const VARIANTS: readonly Variant[] = [
     patches: [
       { file: 'src/server/sync/pull/pull-feed.ts', from: '          and r.txid < (select xmin from snap)\n', to: '' },
       // A slower commit widens the window the bug needs, so a short run meets it.
-      { file: 'src/server/sync/push/write-batch.ts', from: ') as written`);', to: ') as written, pg_sleep(random() * 0.5)`);' },
+      { file: 'src/server/sync/push/write-batch.ts', from: ') as written`);', to: ') as written, pg_sleep(0.2 + random() * 1.2)`);' },
     ],
   },
   {
@@ -61,6 +67,22 @@ export const VARIANTS: readonly Variant[] = [
     bug: 'a conflict is decided but its conflict-log entry (the losing side) is not written',
     expect: ['lost'],
     patches: [{ file: 'src/server/sync/push/write-batch.ts', from: '  if (conflicts.length > 0)\n', to: '  if (conflicts.length < 0)\n' }],
+  },
+  {
+    name: 'upload-cut-taken-as-done',
+    bug: 'the device takes a photo upload whose connection was cut for a finished one',
+    expect: ['photosLost'],
+    // More photos and a longer fault phase: a photo uploads once its record is pushed and
+    // pulled back, so a short run under faults must last long enough for uploads to meet cuts.
+    photoRate: 0.15,
+    faultsPerChange: 0.15,
+    patches: [
+      {
+        file: 'src/client/media/tus-upload.ts',
+        from: "    return { kind: 'failed', error: `network error: ${cause?.message ?? error.message}` };",
+        to: "    return { kind: 'uploaded' };",
+      },
+    ],
   },
 ];
 
@@ -83,34 +105,90 @@ function makeCopy(root: string, v: Variant): string {
   return dir;
 }
 
-export async function prove(root: string, seed: number, say: (line: string) => void, only?: string): Promise<number> {
+export interface ProveOptions {
+  readonly root: string;
+  readonly seed: number;
+  readonly say: (line: string) => void;
+  /** One variant by name (its table goes to prove-<name>.md). */
+  readonly only?: string | undefined;
+  /** Where the table goes (chaos/results by default). */
+  readonly out?: string | undefined;
+  /** Saved changes of each variant's run. */
+  readonly changes?: number | undefined;
+}
+
+/** Each variant's run: a few minutes at most, then SIGTERM (its servers and cluster stop), then SIGKILL. */
+const VARIANT_TIMEOUT_MINUTES = 8;
+
+interface Ended {
+  readonly code: number | null;
+  readonly signal: NodeJS.Signals | null;
+  readonly tail: string;
+}
+
+/** Runs `args` in `cwd`, its lines prefixed and passed on as they come. */
+function runVariant(cwd: string, args: readonly string[], say: (line: string) => void): Promise<Ended> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', ...args], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+    // However the prove run ends, the variant's run stops too (and stops its servers and cluster).
+    const stopChild = () => child.kill('SIGTERM');
+    process.once('exit', stopChild);
+    let tail = '';
+    const pass = (chunk: Buffer) => {
+      const text = chunk.toString();
+      tail = (tail + text).slice(-4000);
+      for (const line of text.split('\n')) if (line.trim() !== '') say(`    | ${line}`);
+    };
+    child.stdout.on('data', pass);
+    child.stderr.on('data', pass);
+    // The run has its own hard timeout; this one is for a run that cannot even honour that.
+    const term = setTimeout(() => child.kill('SIGTERM'), (VARIANT_TIMEOUT_MINUTES + 2) * 60_000);
+    const kill = setTimeout(() => child.kill('SIGKILL'), (VARIANT_TIMEOUT_MINUTES + 3) * 60_000);
+    child.on('close', (code, signal) => {
+      process.off('exit', stopChild);
+      clearTimeout(term);
+      clearTimeout(kill);
+      resolve({ code, signal, tail });
+    });
+  });
+}
+
+export async function prove(o: ProveOptions): Promise<number> {
+  const { root, seed, say, only } = o;
+  const selected = VARIANTS.filter((x) => !only || x.name === only);
+  if (selected.length === 0) throw new Error(`no variant is called ${only}; there are ${VARIANTS.map((v) => v.name).join(', ')}`);
+  const changes = o.changes ?? 1_000;
   let failures = 0;
   const rows: string[] = [];
-  for (const v of VARIANTS.filter((x) => !only || x.name === only)) {
+  for (const v of selected) {
     const dir = makeCopy(root, v);
     const out = path.join(dir, 'out');
     let keep = false;
+    const started = Date.now();
     say(`prove ${v.name}: ${v.bug}`);
     try {
-      const run = spawnSync(process.execPath, ['--import', 'tsx', 'chaos/run.ts', '--changes', '1500', '--faults', '60', '--seed', String(seed), '--name', 'variant', '--out', out, '--logs', path.join(dir, 'logs')], {
-        cwd: dir,
-        stdio: ['ignore', 'pipe', 'pipe'],
-        timeout: 600_000,
-      });
+      const faults = Math.round(changes * (v.faultsPerChange ?? 1 / 25));
+      const args = ['chaos/run.ts', '--changes', String(changes), '--faults', String(faults), '--seed', String(seed), '--photo-rate', String(v.photoRate ?? 0.02)];
+      args.push('--name', 'variant', '--out', out, '--logs', path.join(dir, 'logs'), '--timeout-minutes', String(VARIANT_TIMEOUT_MINUTES));
+      // A broken variant may leave work that never drains; its damage shows without the full wait.
+      args.push('--drain-stall-seconds', '45');
+      const run = await runVariant(dir, args, say);
       const file = path.join(out, 'variant.json');
-      if (!existsSync(file)) {
+      if (!existsSync(file) || (run.code !== 0 && run.code !== EXIT.failed)) {
         failures++;
         keep = true;
-        say(`  FAILED: the run left no report (exit ${run.status}), copy kept in ${dir}:\n${String(run.stderr).slice(-2000)}`);
+        say(`  FAILED: the run ended without a usable report (exit ${run.code ?? run.signal}); copy and logs kept in ${dir}`);
+        rows.push(`| ${v.name} | ${v.expect.join(', ')} | | | | | | **no report (exit ${run.code ?? run.signal})** |`);
         continue;
       }
       const r = JSON.parse(readFileSync(file, 'utf8')) as RunResult;
       const seen = v.expect.filter((k) => r[k] > 0);
       const ok = seen.length === v.expect.length;
       if (!ok) failures++;
-      const counts = `lost ${r.lost}, duplicated ${r.duplicated}, diverged ${r.diverged}, stuck ${r.stuck} (${r.changes} changes, ${r.totalFaults} faults; ${JSON.stringify(r.outcomes)})`;
+      const secs = Math.round((Date.now() - started) / 1000);
+      const counts = `lost ${r.lost}, duplicated ${r.duplicated}, diverged ${r.diverged}, stuck ${r.stuck}, photos lost ${r.photosLost} (${r.changes} changes, ${r.totalFaults} faults, ${secs} s; ${JSON.stringify(r.outcomes)})`;
       say(`  ${ok ? 'caught' : 'NOT CAUGHT'}: ${counts}`);
-      rows.push(`| ${v.name} | ${v.expect.join(', ')} | ${r.lost} | ${r.duplicated} | ${r.diverged} | ${r.stuck} | ${ok ? 'caught' : '**not caught**'} |`);
+      rows.push(`| ${v.name} | ${v.expect.join(', ')} | ${r.lost} | ${r.duplicated} | ${r.diverged} | ${r.stuck} | ${r.photosLost} | ${ok ? 'caught' : '**not caught**'} |`);
     } finally {
       if (!keep) rmSync(dir, { recursive: true, force: true });
     }
@@ -118,15 +196,17 @@ export async function prove(root: string, seed: number, say: (line: string) => v
   const md = [
     `# Chaos checks against broken variants`,
     '',
-    `Seed ${seed}. Each variant is a temporary copy with one bug patched in (chaos/prove.ts); a short run must report the damage.`,
+    `Seed ${seed}. Each variant is a temporary copy with one bug patched in (chaos/prove.ts); a short run (${changes} changes) must report the damage.`,
     '',
-    '| variant | must show | lost | duplicated | diverged | stuck | |',
-    '|---|---|---:|---:|---:|---:|---|',
+    '| variant | must show | lost | duplicated | diverged | stuck | photos lost | |',
+    '|---|---|---:|---:|---:|---:|---:|---|',
     ...rows,
     '',
   ].join('\n');
   // A run of one variant (--variant) does not replace the committed table of all of them.
-  const file = path.join(root, 'chaos', 'results', only ? `prove-${only}.md` : 'prove.md');
+  const dir = o.out ?? path.join(root, 'chaos', 'results');
+  mkdirSync(dir, { recursive: true });
+  const file = path.join(dir, only ? `prove-${only}.md` : 'prove.md');
   writeFileSync(file, md);
   say(`prove: ${failures === 0 ? 'every variant caught' : `${failures} variant(s) not caught`}; ${file}`);
   return failures === 0 ? 0 : 1;

@@ -1,20 +1,22 @@
 // The chaos run's outcome as JSON (for tools and CI) and Markdown (for people).
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { problems } from './check';
 import type { RunResult } from './scenario';
 
 export function markdown(r: RunResult, title: string): string {
-  const ok = r.lost + r.duplicated + r.diverged + r.stuck === 0;
+  const ok = problems(r) === 0 && r.instanceCrashes === 0;
   const lines = [
     `# ${title}`,
     '',
     `Seed **${r.seed}** (reproduce the schedule with \`--seed ${r.seed}\`). ${r.devices} devices, ${r.instances} API instances, own PostgreSQL.`,
     '',
-    `| lost | duplicated | diverged | stuck |`,
-    `|---:|---:|---:|---:|`,
-    `| ${r.lost} | ${r.duplicated} | ${r.diverged} | ${r.stuck} |`,
+    `| lost | duplicated | diverged | stuck | photos lost |`,
+    `|---:|---:|---:|---:|---:|`,
+    `| ${r.lost} | ${r.duplicated} | ${r.diverged} | ${r.stuck} | ${r.photosLost} |`,
     '',
-    `**${ok ? 'PASS' : 'FAIL'}**: ${r.changes} changes saved (${r.distinctChanges} change ids after coalescing), ${r.totalFaults} faults in ${Math.round(r.faultPhaseMs / 1000)} s, drained in ${Math.round(r.drainMs / 1000)} s${r.drained ? '' : ' (NOT drained within the bound)'}.`,
+    ...(r.instanceCrashes > 0 ? [`API instances exited by themselves **${r.instanceCrashes}** time(s) (the run started them again).`, ''] : []),
+    `**${ok ? 'PASS' : 'FAIL'}**: ${r.changes} changes saved (${r.distinctChanges} change ids after coalescing), ${r.photos} photos, ${r.totalFaults} faults in ${Math.round(r.faultPhaseMs / 1000)} s, drained in ${Math.round(r.drainMs / 1000)} s${r.drained ? '' : ' (NOT drained within the bound)'}.`,
     '',
     '| fault | count |',
     '|---|---:|',

@@ -4,10 +4,16 @@
 //   npm run chaos -- --prove          short runs against deliberately broken copies (prove.ts)
 //   --seed N   replays the fault schedule of seed N      --out DIR   where the report goes
 //   --changes N   another target of saved changes (shorter or longer runs)
-// Exits non-zero when anything was lost, duplicated, diverged or stuck.
+//   --timeout-minutes N   the hard bound of the whole run (every server and the cluster are stopped)
+//   --photo-rate P   the chance that an edit attaches a photo (0.02)
+//   --drain-stall-seconds N   the drain stops after this long without progress (120)
+// Exits 1 when anything was lost, duplicated, diverged or stuck (or the run fell short of its
+// targets), 2 when the harness itself failed, 3 at the hard timeout, 4 on a signal.
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { problems } from './check';
+import { EXIT, HarnessError, guardProcess } from './guard';
 import { prove } from './prove';
 import { writeReport } from './report';
 import { runChaos } from './scenario';
@@ -23,22 +29,28 @@ const flag = (name: string) => process.argv.includes(name);
 async function main(): Promise<number> {
   const root = path.resolve(import.meta.dirname, '..');
   const seed = arg('--seed') !== undefined ? Number(arg('--seed')) : Math.floor(Math.random() * 2 ** 31);
-  if (!Number.isInteger(seed) || seed < 0) throw new Error(`--seed wants a non-negative integer, got ${arg('--seed')}`);
-  if (flag('--prove')) {
-    say(`chaos --prove: seed ${seed} (reproduce with --seed ${seed})`);
-    return prove(root, seed, say, arg('--variant'));
-  }
-
+  if (!Number.isInteger(seed) || seed < 0) throw new HarnessError(`--seed wants a non-negative integer, got ${arg('--seed')}`);
   const quick = flag('--quick');
   const targetChanges = arg('--changes') !== undefined ? Number(arg('--changes')) : quick ? 5_000 : 100_000;
-  const minFaults = arg('--faults') !== undefined ? Number(arg('--faults')) : targetChanges >= 100_000 ? 1_000 : targetChanges >= 5_000 ? 200 : 0;
+  const full = targetChanges >= 100_000;
+  const minutes = arg('--timeout-minutes') !== undefined ? Number(arg('--timeout-minutes')) : flag('--prove') ? 40 : full ? 300 : quick ? 15 : 10;
+  if (!(minutes > 0)) throw new HarnessError(`--timeout-minutes wants a positive number, got ${arg('--timeout-minutes')}`);
+  guardProcess(flag('--prove') ? 'chaos --prove' : 'chaos', minutes * 60_000);
+  if (flag('--prove')) {
+    say(`chaos --prove: seed ${seed} (reproduce with --seed ${seed})`);
+    const changes = arg('--variant-changes') !== undefined ? Number(arg('--variant-changes')) : undefined;
+    return prove({ root, seed, say, only: arg('--variant'), out: arg('--out'), changes });
+  }
+
+  const minFaults = arg('--faults') !== undefined ? Number(arg('--faults')) : full ? 1_000 : targetChanges >= 5_000 ? 200 : 0;
   const out = arg('--out') ?? (quick || arg('--changes') ? mkdtempSync(path.join(os.tmpdir(), 'fieldsync-chaos-')) : path.join(root, 'chaos', 'results'));
-  const name = arg('--name') ?? (quick ? 'quick' : 'full');
+  const name = arg('--name') ?? (quick ? 'quick' : arg('--changes') ? 'run' : 'full');
   mkdirSync(out, { recursive: true });
   // Server and PostgreSQL logs: kept only when the run fails.
   const work = arg('--logs') ?? mkdtempSync(path.join(os.tmpdir(), `fieldsync-chaos-${name}-logs-`));
   mkdirSync(work, { recursive: true });
-  say(`chaos: seed ${seed} (reproduce with --seed ${seed}); ${targetChanges} changes, at least ${minFaults} faults`);
+  say(`chaos: seed ${seed} (reproduce with --seed ${seed}); ${targetChanges} changes, at least ${minFaults} faults; hard timeout ${minutes} min`);
+  say(`server logs in ${work} (kept when the run fails)`);
   const result = await runChaos({
     seed,
     root,
@@ -50,26 +62,34 @@ async function main(): Promise<number> {
     systemFaultEveryMs: 500,
     proxyFaultRate: 0.3,
     tokenTtlSeconds: 20,
-    drainMs: targetChanges >= 100_000 ? 600_000 : 150_000,
-    maxFaultPhaseMs: targetChanges >= 100_000 ? 4 * 3600_000 : 200_000,
-    log: say,
+    photoRate: arg('--photo-rate') !== undefined ? Number(arg('--photo-rate')) : 0.02,
+    drainStallMs: (arg('--drain-stall-seconds') !== undefined ? Number(arg('--drain-stall-seconds')) : 120) * 1000,
+    drainMs: full ? 3600_000 : 900_000,
+    // Generous: a loaded machine is slower, and the hard timeout bounds the whole run anyway.
+    maxFaultPhaseMs: full ? 4 * 3600_000 : 600_000,
+    log: (line) => void say(line),
   });
   const files = writeReport(out, name, result, `Chaos run (${name})`);
-  say(`lost ${result.lost}, duplicated ${result.duplicated}, diverged ${result.diverged}, stuck ${result.stuck}; ${result.changes} changes, ${result.totalFaults} faults ${JSON.stringify(result.faults)}`);
+  say(
+    `lost ${result.lost}, duplicated ${result.duplicated}, diverged ${result.diverged}, stuck ${result.stuck}, photos lost ${result.photosLost}; ${result.changes} changes, ${result.photos} photos, ${result.totalFaults} faults ${JSON.stringify(result.faults)}`,
+  );
   for (const e of result.examples) say(`  ${e}`);
   say(`report: ${files.join(', ')}`);
   const enough = result.changes >= targetChanges && result.totalFaults >= minFaults;
   if (!enough) say(`the run fell short of its targets (${targetChanges} changes, ${minFaults} faults)`);
-  const passed = result.lost + result.duplicated + result.diverged + result.stuck === 0 && enough;
+  if (result.instanceCrashes > 0) say(`API instances exited by themselves ${result.instanceCrashes} time(s): see the server logs`);
+  const passed = problems(result) === 0 && result.instanceCrashes === 0 && enough;
   if (passed) rmSync(work, { recursive: true, force: true });
   else say(`server logs kept in ${work}`);
-  return passed ? 0 : 1;
+  say(passed ? 'PASS' : 'FAIL');
+  return passed ? 0 : EXIT.failed;
 }
 
 main().then(
   (code) => process.exit(code),
   (e: unknown) => {
-    process.stderr.write(`chaos failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
-    process.exit(2);
+    const why = e instanceof HarnessError ? e.message : e instanceof Error ? (e.stack ?? e.message) : String(e);
+    process.stderr.write(`\nchaos FAILED: the harness could not finish the run, no report: ${why}\n`);
+    process.exit(EXIT.harness);
   },
 );

@@ -1,16 +1,18 @@
 // One chaos run: its own PostgreSQL cluster, API instances behind the fault proxy, devices
 // running the real engine and editing at random, and the fault schedule from the seed. Faults
 // stop once the ledger holds the target number of changes (and enough faults happened); then
-// everything drains within a bound and the outcome is counted (check.ts).
+// everything drains while it makes progress and the outcome is counted (check.ts). A step that
+// hangs ends the run with a HarnessError naming it.
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import pg from 'pg';
-import type { OutboxEntry } from '@/client/db';
+import type { OutboxEntry, UploadRow } from '@/client/db';
 import { DEMO_ENTITIES } from '@/server/seed/demo';
 import { AdminClient } from './admin';
-import { type CheckResult, type DeviceView, check } from './check';
-import { ChaosDevice, type LedgerEntry } from './device';
+import { type CheckResult, type DeviceView, check, heldBehindRejected } from './check';
+import { ChaosDevice, type LedgerEntry, type PhotoEntry } from './device';
 import { FaultProxy, type ProxyFault } from './fault-proxy';
+import { HarnessError, within } from './guard';
 import { Instance, freePort } from './instances';
 import { PostgresCluster } from './postgres-cluster';
 import { between, fork, pick, seeded } from './prng';
@@ -30,6 +32,11 @@ export interface RunOptions {
   readonly systemFaultEveryMs: number;
   readonly proxyFaultRate: number;
   readonly tokenTtlSeconds: number;
+  /** Chance that a device's edit attaches a photo. */
+  readonly photoRate: number;
+  /** The drain goes on while what is left to send shrinks; it stops after this long without progress… */
+  readonly drainStallMs: number;
+  /** …or after this long in all. */
   readonly drainMs: number;
   /** The fault phase ends by this long whatever the counts (the run then says so). */
   readonly maxFaultPhaseMs: number;
@@ -46,6 +53,8 @@ export interface RunResult extends CheckResult {
   readonly drainMs: number;
   readonly drained: boolean;
   readonly relogins: number;
+  /** API instances that exited by themselves (the run restarts them; any is a failure). */
+  readonly instanceCrashes: number;
 }
 
 const USERS: ReadonlyArray<{ email: string; entities: string[] }> = [
@@ -57,10 +66,15 @@ const USERS: ReadonlyArray<{ email: string; entities: string[] }> = [
 const CLIENT_TIMEOUT_MS = 4_000;
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
-/** Entries still to go: not settled, and not waiting behind a rejected change of their record (the user's to resolve). */
+/** Entries still to go: not settled, and not waiting behind a rejected change (the user's to resolve). */
 function unsettled(outbox: readonly OutboxEntry[]): number {
-  const rejected = new Set(outbox.filter((e) => e.status === 'rejected').map((e) => e.recordId));
-  return outbox.filter((e) => (e.status === 'pending' || e.status === 'syncing' || e.status === 'failed') && !rejected.has(e.recordId)).length;
+  return outbox.filter((e) => (e.status === 'pending' || e.status === 'syncing' || e.status === 'failed') && !heldBehindRejected(outbox, e)).length;
+}
+
+/** Uploads still to go: not uploaded, not rejected, and their media record's create neither rejected nor held behind a rejection. */
+function unsettledUploads(outbox: readonly OutboxEntry[], uploads: readonly UploadRow[]): number {
+  const blocked = new Set(outbox.filter((e) => e.status === 'rejected' || heldBehindRejected(outbox, e)).map((e) => e.recordId));
+  return uploads.filter((u) => u.status !== 'uploaded' && u.status !== 'rejected' && !blocked.has(u.id)).length;
 }
 
 export async function runChaos(o: RunOptions): Promise<RunResult> {
@@ -73,6 +87,8 @@ export async function runChaos(o: RunOptions): Promise<RunResult> {
   const totalFaults = () => Object.values(faults).reduce((a, b) => a + b, 0);
 
   const cluster = await PostgresCluster.create(await freePort());
+  const mediaDir = path.join(o.work, 'media');
+  mkdirSync(mediaDir, { recursive: true });
   const pool = new pg.Pool({ connectionString: cluster.url, max: 2 });
   pool.on('error', () => undefined);
   const ports = await Promise.all(Array.from({ length: o.instances }, () => freePort()));
@@ -95,14 +111,17 @@ export async function runChaos(o: RunOptions): Promise<RunResult> {
     FIELDSYNC_LOGIN_FAILURES_PER_DEVICE: '100000000',
     FIELDSYNC_SHUTDOWN_GRACE_SECONDS: '3',
     FIELDSYNC_LOG_LEVEL: 'warn',
+    // One content folder for both instances (the disk store's shared-folder setup).
+    FIELDSYNC_MEDIA_DIR: mediaDir,
   });
-  const maxSeconds = Math.ceil((o.maxFaultPhaseMs + o.drainMs) / 1000) + 600;
+  const maxSeconds = Math.ceil((o.maxFaultPhaseMs + o.drainMs) / 1000) + 900;
   const instances = ports.map(
     (port, i) => new Instance({ root: o.root, port, env: env(i === 0), restartEnv: env(false), logFile: path.join(o.work, `instance-${i}.log`), maxSeconds }),
   );
   const proxy = new FaultProxy({ rng: proxyRng, clientTimeoutMs: CLIENT_TIMEOUT_MS, faultRate: o.proxyFaultRate, injected: count });
   const devices: ChaosDevice[] = [];
   const ledger: LedgerEntry[] = [];
+  const photos: PhotoEntry[] = [];
   try {
     // The first instance migrates and seeds; the others start on the ready database.
     await instances[0]!.start();
@@ -115,8 +134,18 @@ export async function runChaos(o: RunOptions): Promise<RunResult> {
 
     for (const u of USERS)
       for (let k = 0; k < o.devicesPerUser; k++) {
-        const d = new ChaosDevice({ label: `${u.email.split('@')[0]}-${k + 1}`, email: u.email, entityIds: u.entities, baseUrl, rng: fork(rng), timeoutMs: CLIENT_TIMEOUT_MS, ledger });
-        await d.open();
+        const d = new ChaosDevice({
+          label: `${u.email.split('@')[0]}-${k + 1}`,
+          email: u.email,
+          entityIds: u.entities,
+          baseUrl,
+          rng: fork(rng),
+          timeoutMs: CLIENT_TIMEOUT_MS,
+          ledger,
+          photos,
+          photoRate: o.photoRate,
+        });
+        await within(120_000, `device ${d.label} opening and logging in`, d.open());
         devices.push(d);
       }
     const initialLogins = devices.length;
@@ -126,7 +155,7 @@ export async function runChaos(o: RunOptions): Promise<RunResult> {
       const maker = devices.find((d) => d.o.entityIds.includes(entityId))!;
       shared.set(entityId, await maker.createShared(entityId, 4));
     }
-    for (let round = 0; round < 2; round++) for (const d of devices) await d.syncOnce();
+    for (let round = 0; round < 2; round++) for (const d of devices) await within(120_000, `device ${d.label}'s first sync`, d.syncOnce());
     for (const d of devices) d.shared = shared;
 
     // ── the fault phase ──
@@ -182,9 +211,9 @@ export async function runChaos(o: RunOptions): Promise<RunResult> {
             count(kind);
             track(
               (async () => {
-                cluster.stopImmediate();
+                await cluster.stopImmediate();
                 await sleep(downFor);
-                cluster.start();
+                await cluster.start();
                 pgBusy = false;
               })(),
             );
@@ -235,9 +264,28 @@ export async function runChaos(o: RunOptions): Promise<RunResult> {
         }
       }
     })();
+    // An instance that died by itself is a finding: it is said, counted, and started again.
+    let handledCrashes = 0;
+    const reviveCrashed = () => {
+      const crashed = instances.reduce((n, i) => n + i.crashes, 0);
+      if (crashed === handledCrashes || restarting) return;
+      const dead = instances.find((i) => !i.alive());
+      if (!dead) return;
+      handledCrashes = crashed;
+      o.log(`  instance :${dead.port} exited by itself (see ${path.join(o.work, 'instance-*.log')}); starting it again`);
+      restarting = true;
+      proxy.mark(dead.port, false);
+      track(
+        (async () => {
+          await dead.restart();
+          proxy.mark(dead.port, true);
+        })().finally(() => (restarting = false)),
+      );
+    };
     let lastShown = 0;
     while (!enough() && Date.now() - started < o.maxFaultPhaseMs) {
       await sleep(500);
+      reviveCrashed();
       if (Date.now() - lastShown > 10_000) {
         lastShown = Date.now();
         o.log(`  ${Math.round((Date.now() - started) / 1000)} s: ${ledger.length} changes saved, ${totalFaults()} faults, ${proxy.requests} requests`);
@@ -245,42 +293,65 @@ export async function runChaos(o: RunOptions): Promise<RunResult> {
     }
     stop = true;
     proxy.faultsOn = false;
-    await Promise.all(writers);
-    await monkey;
-    await Promise.all(pending);
+    await within(120_000, 'the devices finishing their last edits', Promise.all(writers));
+    await within(60_000, 'the fault schedule stopping', monkey);
+    // A restart retries for up to ~11 minutes before it gives up (instances.ts).
+    const ending = Promise.all(pending);
+    const saying = setInterval(() => o.log(`  waiting for the faults under way to end (restarts, restores: ${failures.length} failed so far)`), 30_000);
+    await within(900_000, 'the faults under way ending (restarts, restores)', ending).finally(() => clearInterval(saying));
     const faultPhaseMs = Date.now() - started;
-    if (failures.length > 0) throw new Error(`the fault schedule broke: ${failures.join('; ')}`);
+    if (failures.length > 0) throw new HarnessError(`the fault schedule broke: ${failures.join('; ')}`);
     for (const d of devices) {
       d.offsetMs = 0;
       d.setOnline(true);
     }
-    if (!cluster.isRunning) cluster.start();
+    if (!cluster.isRunning) await cluster.start();
     for (const i of instances)
       if (!i.alive()) {
         await i.restart();
         proxy.mark(i.port, true);
       }
     faults['token-expiry'] = devices.reduce((n, d) => n + d.relogins, 0) - initialLogins;
-    o.log(`faults stop after ${Math.round(faultPhaseMs / 1000)} s: ${ledger.length} changes, ${totalFaults()} faults; draining`);
+    o.log(`faults stop after ${Math.round(faultPhaseMs / 1000)} s: ${ledger.length} changes, ${photos.length} photos, ${totalFaults()} faults; draining`);
+    o.log(`  requests through the proxy: ${JSON.stringify(proxy.byRoute)}`);
 
     // ── the drain: everyone syncs until nothing is left to send, then once more to pull ──
+    // Bounded by progress (what is left must keep shrinking), so a slow machine gets its time
+    // and a stuck entry does not hold the run for long.
     const drainStart = Date.now();
     let drained = false;
-    while (Date.now() - drainStart < o.drainMs) {
-      await Promise.all(devices.map((d) => d.syncOnce()));
-      const open = await Promise.all(devices.map(async (d) => unsettled(await d.outbox())));
-      if (open.every((n) => n === 0)) {
+    let best = Number.POSITIVE_INFINITY;
+    let lastProgress = Date.now();
+    let lastSaid = 0;
+    const syncAll = (what: string) => within(Math.max(o.drainStallMs, 120_000), what, Promise.all(devices.map((d) => d.syncOnce())));
+    while (Date.now() - drainStart < o.drainMs && Date.now() - lastProgress < o.drainStallMs) {
+      await syncAll('a drain round (every device syncing once)');
+      const open = await Promise.all(devices.map(async (d) => ({ entries: unsettled(await d.outbox()), uploads: unsettledUploads(await d.outbox(), await d.uploads()) })));
+      const entries = open.reduce((n, x) => n + x.entries, 0);
+      const uploads = open.reduce((n, x) => n + x.uploads, 0);
+      if (entries + uploads === 0) {
         drained = true;
         break;
       }
+      if (entries + uploads < best) {
+        best = entries + uploads;
+        lastProgress = Date.now();
+      }
+      if (Date.now() - lastSaid > 10_000) {
+        lastSaid = Date.now();
+        o.log(`  drain ${Math.round((Date.now() - drainStart) / 1000)} s: ${entries} outbox entries and ${uploads} uploads still to go`);
+      }
       await sleep(300);
     }
-    for (let round = 0; round < 2; round++) await Promise.all(devices.map((d) => d.syncOnce()));
+    if (!drained) o.log(`  the drain stopped ${Date.now() - lastProgress >= o.drainStallMs ? `after ${Math.round(o.drainStallMs / 1000)} s without progress` : 'at its bound'}`);
+    for (const d of devices) await within(120_000, `${d.label} finishing its uploads`, d.engine.whenUploadsIdle());
+    for (let round = 0; round < 2; round++) await syncAll('the last pull rounds');
     const drainMs = Date.now() - drainStart;
+    o.log(`drained in ${Math.round(drainMs / 1000)} s; requests through the proxy in all: ${JSON.stringify(proxy.byRoute)}`);
 
     const views: DeviceView[] = [];
-    for (const d of devices) views.push({ label: d.label, email: d.o.email, outbox: await d.outbox(), records: await d.records() });
-    const result = await check(pool, ledger, views);
+    for (const d of devices) views.push({ label: d.label, email: d.o.email, outbox: await d.outbox(), records: await d.records(), uploads: await d.uploads() });
+    const result = await within(600_000, 'the check', check(pool, ledger, views, { photos, mediaDir }));
     return {
       ...result,
       seed: o.seed,
@@ -292,6 +363,7 @@ export async function runChaos(o: RunOptions): Promise<RunResult> {
       drainMs,
       drained,
       relogins: faults['token-expiry'] ?? 0,
+      instanceCrashes: instances.reduce((n, i) => n + i.crashes, 0),
     };
   } finally {
     await Promise.all(devices.map((d) => d.close().catch(() => undefined)));

@@ -53,6 +53,9 @@ async function openPostgres(url: string, max: number): Promise<Database> {
   });
   // An idle client losing its server must not crash the process; the next query reports it.
   pool.on('error', () => {});
+  // Nor may a checked-out one (a transaction under way when PostgreSQL restarts): pg emits
+  // 'error' on the client as well as failing its query, and the pool listens only while idle.
+  pool.on('connect', (client) => client.on('error', () => {}));
   const db = drizzlePg(pool, { schema }) as unknown as Db;
   let closed = false;
   return {
