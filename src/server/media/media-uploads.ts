@@ -97,6 +97,19 @@ export function mediaUploads(ctx: ServerContext, hooks: UploadHooks): MediaUploa
     onStored(record.id, record.entityId, media.size);
   };
 
+  const finishIfWhole = async (id: string): Promise<void> => {
+    const content = await store();
+    const upload = await content.uploads.getUpload(id).catch(() => null);
+    if (!upload || upload.size === undefined || upload.offset !== upload.size) return;
+    try {
+      await finish(content, upload);
+    } catch (e) {
+      const tusError = e as { status_code?: number };
+      if (tusError.status_code === 460) throw new ApiError(460, 'CHECKSUM_MISMATCH', 'the content does not match the sha256 of its record; nothing was stored');
+      throw e;
+    }
+  };
+
   const server = async (): Promise<Server> => {
     if (tus) return tus;
     const content = await store();
@@ -171,6 +184,9 @@ export function mediaUploads(ctx: ServerContext, hooks: UploadHooks): MediaUploa
         if (request.method !== 'HEAD' || row.completed_at === null) throw notFound('no such upload');
         requireReadable(caller, await loadMediaRecord(db, row.media_id));
       }
+      // Every byte arrived but storing it failed (the database went away after the last PATCH):
+      // the upload is finished now, so a HEAD never reports as complete content that is not stored.
+      if (request.method === 'HEAD' && row.completed_at === null && row.user_id === caller.id) await finishIfWhole(id);
       if (request.method === 'PATCH') {
         if (row.completed_at !== null) throw conflict('the upload is complete; ask HEAD for its offset');
         const length = Number(request.headers.get('content-length') ?? Number.NaN);
