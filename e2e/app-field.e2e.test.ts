@@ -270,7 +270,8 @@ describe('the field app in a browser', () => {
 
     // Ana's device: her edit lost, and what won.
     await ana.getByTestId('nav-conflicts').click();
-    const lost = ana.getByTestId('lost-edit').first();
+    // Filtered by what this test wrote: the list also shows Ana's losses on her other devices.
+    const lost = ana.getByTestId('lost-edit').filter({ hasText: anaTitle }).first();
     await lost.waitFor();
     expect(await lost.getByTestId('conflict-winner').textContent()).toContain(benTitle);
     expect(await lost.getByTestId('conflict-loser').textContent()).toContain(anaTitle);
@@ -328,7 +329,7 @@ describe('the field app in a browser', () => {
     // Ana's device learns from the server's conflict log that her applied edit lost.
     await ana.getByTestId('sync-now').click();
     await ana.getByTestId('nav-conflicts').click();
-    const lost = ana.locator('[data-testid="lost-edit"][data-outcome="open"]');
+    const lost = ana.locator('[data-testid="lost-edit"][data-outcome="open"]').filter({ hasText: anaTitle });
     await lost.waitFor();
     expect(await lost.getByTestId('conflict-winner').textContent()).toContain(benTitle);
     expect(await lost.getByTestId('conflict-loser').textContent()).toContain(anaTitle);
@@ -342,7 +343,7 @@ describe('the field app in a browser', () => {
 
     await ana.getByRole('link', { name: 'Sites' }).click();
     await ana.getByTestId('nav-conflicts').click();
-    await ana.locator('[data-testid="lost-edit"][data-outcome="accepted"]').waitFor();
+    await ana.locator('[data-testid="lost-edit"][data-outcome="accepted"]').filter({ hasText: anaTitle }).waitFor();
     await Promise.all([anaDevice.close(), benDevice.close(), coraDevice.close()]);
   });
 
@@ -375,6 +376,7 @@ describe('the field app in a browser', () => {
 
     const coraDevice = await newDevice(browser, server.url);
     const cora = await coraDevice.newPage();
+    acceptDialogs(cora); // the restore asks first
     await signIn(cora, 'cora@demo.fieldsync');
     await cora.getByTestId('nav-conflicts').click();
     const conflict = cora.locator(`[data-testid="conflict-item"][data-record-id="${responseId}"]`);
@@ -516,7 +518,8 @@ describe('the field app in a browser', () => {
     await device.setOffline(false);
 
     await page.getByRole('button', { name: 'Sign in again' }).click();
-    expect(await assessmentItem(page, 'Made before the token expired').count()).toBe(0); // the form replaces the screen
+    await page.getByTestId('relogin-panel').waitFor();
+    expect(await assessmentItem(page, 'Made before the token expired').count()).toBe(1); // the form opens above the screen, never in its place
     await page.getByTestId('login-email').fill('ana@demo.fieldsync');
     await page.getByTestId('login-password').fill(DEMO_PASSWORD);
     await screenshot(page, '12-sign-in-again');

@@ -86,6 +86,14 @@ export interface MetaRow {
 /** A published form version as GET /api/v1/forms gave it. */
 export type FormRow = Form;
 
+/** What a form held when last typed in, so nothing typed is lost (drafts.ts). */
+export interface DraftRow {
+  /** Which form: e.g. `assessment:edit:<id>`. */
+  readonly key: string;
+  readonly value: unknown;
+  readonly savedAt: number;
+}
+
 export class FieldsyncDb extends Dexie {
   records!: Table<LocalRecord, string>;
   outbox!: EntityTable<OutboxEntry, 'seq'>;
@@ -95,6 +103,8 @@ export class FieldsyncDb extends Dexie {
   uploads!: Table<UploadRow, string>;
   /** Published form versions, for filling forms offline (forms.ts); key `[id+version]`. */
   forms!: Table<FormRow, [string, number]>;
+  /** Unsaved form contents by form key (drafts.ts). */
+  drafts!: Table<DraftRow, string>;
 
   constructor(name: string, deps?: { indexedDB: IDBFactory; IDBKeyRange: typeof IDBKeyRange }) {
     super(name, { chromeTransactionDurability: 'strict', ...(deps ?? {}) });
@@ -111,6 +121,11 @@ export class FieldsyncDb extends Dexie {
     this.version(3).stores({ mediaBlobs: 'id, lastUsedAt', uploads: 'id, status' });
     // Form versions as the server last listed them (forms.ts).
     this.version(4).stores({ forms: '[id+version], id' });
+    // Drafts of forms being filled in (drafts.ts).
+    this.version(5).stores({ drafts: 'key' });
+    // [entityId+type+hlc]: an entity's assessments newest or oldest first, read a page at a time
+    // for lists of thousands (src/ui/hooks/use-list-query.ts).
+    this.version(6).stores({ records: 'id, entityId, type, [entityId+type], [entityId+type+hlc]' });
   }
 }
 

@@ -12,6 +12,7 @@ import { PULL_LIMIT_DEFAULT, type Entity, type RecordType } from '@/protocol';
 import type { LiveEvent } from '@/protocol/events';
 import { type FieldsyncDb, type LocalRecord, META, type OutboxEntry, getMeta, setMeta } from './db';
 import { ensureDeviceId } from './device';
+import { refreshForms } from './forms';
 import type { Environment, EnvironmentEvent } from './env';
 import { StorageQuotaError, type TransportError, UnauthorizedError } from './errors';
 import { LiveEvents } from './live-events';
@@ -59,6 +60,8 @@ export interface SyncEngineOptions {
    * and signed in. Off unless asked: a test's stand-in server need not speak it.
    */
   readonly liveUpdates?: boolean;
+  /** Refresh the device's copy of the published forms (forms.ts) after each sync run. Off unless asked, as liveUpdates. */
+  readonly formsCache?: boolean;
   /** Photos with a longer side are downscaled to JPEG before they are stored. Default 1600 px. */
   readonly mediaMaxLongSide?: number;
   /** Largest file accepted for attaching. Default 25 MiB (the server's default limit). */
@@ -143,6 +146,7 @@ export class SyncEngine {
         },
         probe: () => this.transport.health(),
         publish: (state) => this.publish(state),
+        failed: (lastFailure) => this.store.setState({ lastFailure }),
         settled: () => {
           this.uploadQueue.kick('periodic');
           return this.refreshCounts();
@@ -480,6 +484,9 @@ export class SyncEngine {
     }
     const limit = this.opts.pullLimit ?? PULL_LIMIT_DEFAULT;
     await pullAll({ ...base, limit, onProgress: (pages, records) => this.publish({ kind: 'pulling', pages, records }) });
+    // Forms to fill offline follow every run; a 304 costs one round trip, and a failure here
+    // leaves the previous copy and does not fail the records' sync.
+    if (this.opts.formsCache) await refreshForms(this.db, { fetch: this.opts.env.fetch, baseUrl: this.opts.baseUrl }, token).catch(() => undefined);
   }
 
   private async succeeded(): Promise<void> {

@@ -9,7 +9,10 @@ import type { FieldsyncDb } from './db';
 import type { FetchLike } from './env';
 import { UnauthorizedError } from './errors';
 import { formsForEntity, refreshForms, storedForm } from './forms';
-import { fakeDb } from './testing/fake-env';
+import { DEMO_PASSWORD } from '@/server/seed/demo';
+import { ControlledNetwork } from './testing/controlled-network';
+import { Device, idleAll } from './testing/device';
+import { FakeTime, fakeDb } from './testing/fake-env';
 
 const E = DEMO_ENTITIES;
 const definition = { questions: [{ id: 'ok', type: 'text', label: 'OK?' }] };
@@ -92,5 +95,30 @@ describe('the device form cache', () => {
     const before = await db.forms.count();
     await expect(refreshForms(db, source, 'not.a.token')).rejects.toBeInstanceOf(UnauthorizedError);
     expect(await db.forms.count()).toBe(before);
+  });
+});
+
+describe('the engine and the form cache', () => {
+  it('refreshes the stored forms with each sync run when asked to, so a device has them offline', async () => {
+    const api = server.api;
+    const net = new ControlledNetwork({
+      'GET /api/v1/health': api.health,
+      'POST /api/v1/auth/login': api.login,
+      'POST /api/v1/sync/batch': api.syncPush,
+      'GET /api/v1/sync/pull': api.syncPull,
+      'GET /api/v1/forms': api.forms,
+    });
+    const time = new FakeTime(server.clock.now());
+    const withCache = await Device.open(`forms-engine-${Date.now()}`, net.fetch, time, { formsCache: true });
+    const without = await Device.open(`forms-engine-off-${Date.now()}`, net.fetch, time);
+    try {
+      await withCache.login('ana@demo.fieldsync', DEMO_PASSWORD);
+      await without.login('ana@demo.fieldsync', DEMO_PASSWORD);
+      await idleAll([withCache, without]);
+      await expect.poll(async () => (await formsForEntity(withCache.engine.db, E.campNorth.id)).map((f) => f.id)).toContain(HOUSEHOLD_SURVEY_FORM.id);
+      expect(await without.engine.db.forms.count()).toBe(0);
+    } finally {
+      await Promise.all([withCache.close(), without.close()]);
+    }
   });
 });

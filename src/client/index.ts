@@ -10,6 +10,8 @@ export { FieldsyncDb, type LocalRecord, type OutboxEntry, type ServerCopy } from
 export type { EngineState, SyncStore, SyncStoreState } from './sync-store';
 export type { StatusCounts, UnsyncedExport } from './outbox-queue';
 export type { CreateInput } from './local-writes';
+export { formsForEntity, storedForm } from './forms';
+export { type DraftTarget, clearDraft, draftKey, loadDraft, saveDraft } from './drafts';
 export type { AttachInput } from './media/attach';
 export type { MediaItem, MediaStatus, MediaSummary, UploadProgress } from './media/media-list';
 export type { ImageDownscaler } from './media/image-downscale';
@@ -32,7 +34,7 @@ export interface BrowserEngineOptions extends Partial<Omit<SyncEngineOptions, 'd
 /** Opens the device database and starts an engine with the browser's environment. */
 export async function createBrowserSyncEngine(opts: BrowserEngineOptions = {}): Promise<SyncEngine> {
   const { dbName, ...rest } = opts;
-  const engine = await SyncEngine.open({ baseUrl: '', ...rest, db: new FieldsyncDb(dbName ?? DEFAULT_DB_NAME), env: browserEnvironment() });
+  const engine = await SyncEngine.open({ baseUrl: '', formsCache: true, ...rest, db: new FieldsyncDb(dbName ?? DEFAULT_DB_NAME), env: browserEnvironment() });
   engine.start();
   return engine;
 }

@@ -6,6 +6,8 @@ import { v7 as uuidv7 } from 'uuid';
 import { SYNC_STATUSES, type SyncStatus, isUnsynced, transition } from '@/core/outbox-state';
 import { type FieldsyncDb, type LocalRecord, META, type OutboxEntry, getMeta } from './db';
 import { OutboxActionError, OutboxEntryNotFoundError } from './errors';
+import { currentUserId } from './token-user';
+import { UNSYNCED_FORMAT, type UnsyncedExport, sealUnsyncedExport } from './unsynced-file';
 
 export type StatusCounts = Record<SyncStatus, number>;
 
@@ -84,24 +86,24 @@ export async function recoverInFlight(db: FieldsyncDb, now: number): Promise<num
   });
 }
 
-export interface UnsyncedExport {
-  readonly format: 'fieldsync-unsynced/1';
-  readonly exportedAt: string;
-  readonly deviceId: string | null;
-  readonly entries: ReadonlyArray<OutboxEntry & { readonly record: LocalRecord | null }>;
-}
+export type { UnsyncedExport } from './unsynced-file';
 
-/** Every unsynced entry with its record, as JSON, for the user to save somewhere safe. */
+/**
+ * Every unsynced entry with its record, as JSON, for the user to save somewhere safe; it names
+ * the user and carries its checksum, so it can be imported on another device (unsynced-file.ts).
+ */
 export async function exportUnsynced(db: FieldsyncDb, now: number): Promise<string> {
-  return db.transaction('r', [db.outbox, db.records, db.meta], async () => {
+  const doc = await db.transaction('r', [db.outbox, db.records, db.meta], async (): Promise<UnsyncedExport> => {
     const entries = (await listOutbox(db)).filter((e) => isUnsynced(e.status));
     const records = await db.records.bulkGet(entries.map((e) => e.recordId));
-    const doc: UnsyncedExport = {
-      format: 'fieldsync-unsynced/1',
+    return {
+      format: UNSYNCED_FORMAT,
       exportedAt: new Date(now).toISOString(),
       deviceId: (await getMeta<string>(db, META.deviceId)) ?? null,
+      userId: await currentUserId(db),
       entries: entries.map((e, i) => ({ ...e, record: records[i] ?? null })),
     };
-    return JSON.stringify(doc, null, 2);
   });
+  // Hashed after the transaction: awaiting the digest inside it would end the transaction.
+  return sealUnsyncedExport(doc);
 }

@@ -10,8 +10,8 @@ import {
   type ScheduleOptions, type ScheduleState, type TriggerReason, periodicAction, step,
 } from '@/core/sync-schedule';
 import type { Environment, TimerHandle } from './env';
-import { NetworkError, ProtocolError, TimeoutError, TransportError, UnauthorizedError } from './errors';
-import type { EngineState } from './sync-store';
+import { HttpError, NetworkError, ProtocolError, TimeoutError, TransportError, UnauthorizedError } from './errors';
+import type { EngineState, FailureCause } from './sync-store';
 
 export { DEFAULT_MAX_AUTO_RETRIES, NEW_EPISODE, type TriggerReason };
 export const DEFAULT_PERIODIC_MS = 30_000;
@@ -32,6 +32,8 @@ export interface SyncRunner {
   publish(state: EngineState): void;
   /** After every run, whatever its outcome. */
   settled(): Promise<void>;
+  /** The cause of a failed run, or null after one that succeeded. */
+  failed?(cause: FailureCause | null): void;
 }
 
 export interface SchedulerOptions {
@@ -50,6 +52,15 @@ export function classifyFailure(e: unknown): RunFailure {
     return { kind: 'transient', unreachable, retryAfterSeconds: retryAfterOf(e), message };
   }
   return { kind: 'other', message };
+}
+
+/** Why a run failed, in the words the status bar needs: unreachable, busy (429/503), another 5xx, 401, other. */
+export function failureCause(e: unknown): FailureCause {
+  if (e instanceof UnauthorizedError) return 'unauthorized';
+  if (e instanceof NetworkError || e instanceof TimeoutError || e instanceof ProtocolError) return 'network';
+  if (e instanceof HttpError && (e.status === 429 || e.status === 503)) return 'busy';
+  if (e instanceof HttpError && e.status >= 500) return 'server';
+  return 'other';
 }
 
 function retryAfterOf(e: TransportError): number | undefined {
@@ -164,6 +175,7 @@ export class SyncScheduler {
       this.runFailed(e);
       return;
     }
+    this.runner.failed?.(null);
     this.dispatch({ type: 'run_succeeded' });
     try {
       await this.runner.succeeded();
@@ -176,6 +188,7 @@ export class SyncScheduler {
   }
 
   private runFailed(e: unknown): void {
+    this.runner.failed?.(failureCause(e));
     this.dispatch({ type: 'run_failed', failure: classifyFailure(e), now: this.env.clock.now(), random: this.env.random(), online: this.env.connectivity.isOnline() });
   }
 

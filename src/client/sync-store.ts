@@ -22,6 +22,9 @@ export type EngineState =
   | { readonly kind: 'needs_login' }
   | { readonly kind: 'error'; readonly message: string };
 
+/** Why the last run failed, for words that match it: no answer, 429/503, another 5xx, 401, anything else. Cleared by a run that succeeds. */
+export type FailureCause = 'network' | 'busy' | 'server' | 'unauthorized' | 'other';
+
 export interface SyncStoreState {
   readonly state: EngineState;
   readonly counts: StatusCounts;
@@ -42,6 +45,8 @@ export interface SyncStoreState {
   readonly media: MediaSummary;
   /** The same uploads one by one, by media id, for progress bars. */
   readonly uploads: Readonly<Record<string, UploadProgress>>;
+  /** The cause of the last failed run of this tab's scheduler; null after a run that succeeded. */
+  readonly lastFailure: FailureCause | null;
 }
 
 export const EMPTY_COUNTS: StatusCounts = { pending: 0, syncing: 0, completed: 0, conflict: 0, failed: 0, rejected: 0 };
@@ -59,6 +64,7 @@ export function createSyncStore() {
     overwrittenRecordIds: [],
     media: EMPTY_MEDIA_SUMMARY,
     uploads: {},
+    lastFailure: null,
   }));
 }
 

@@ -3,6 +3,10 @@ import { testDatabases } from '@/server/db/test-databases';
 import { matchApiRoute } from '@/server/node/api-routes';
 import { type TestServer, createTestServer } from '@/server/test-server';
 import { AdminApiError, adminApi, adminErrorText } from './admin-api';
+import { i18n } from './i18n';
+
+const en = i18n.getFixedT('en', 'admin');
+const fr = i18n.getFixedT('fr', 'admin');
 
 describe('the admin console calls, against the real handlers', () => {
   let server: TestServer;
@@ -46,14 +50,22 @@ describe('the admin console calls, against the real handlers', () => {
     const e = await api.createUser({ email: 'x@example.org', name: 'X', role: 'admin', password: 'short' }).catch((err: unknown) => err);
     expect(e).toBeInstanceOf(AdminApiError);
     expect(e).toMatchObject({ status: 400, code: 'VALIDATION' });
-    expect(adminErrorText(e)).toMatch(/password/);
+    expect(adminErrorText(e, en)).toMatch(/password/);
     const coordinator = adminApi(await server.token('cora@demo.fieldsync'), fetchFn);
-    expect(adminErrorText(await coordinator.createEntity('No', 'camp').catch((err: unknown) => err))).toBe('Your role may not do this.');
+    expect(adminErrorText(await coordinator.createEntity('No', 'camp').catch((err: unknown) => err), en)).toBe('Your role may not do this.');
   });
 
   it('says there is no connection when the request does not reach the server', async () => {
     const api = adminApi('token', () => Promise.reject(new TypeError('Failed to fetch')));
     const e = await api.listUsers().catch((err: unknown) => err);
-    expect(adminErrorText(e)).toBe('No connection: the admin console needs the server.');
+    expect(adminErrorText(e, en)).toBe('No connection: the admin console needs the server.');
+  });
+
+  it('says its own words in the user’s language, and an answer it cannot read as such', async () => {
+    const offline = await adminApi('token', () => Promise.reject(new TypeError('Failed to fetch'))).listUsers().catch((err: unknown) => err);
+    expect(adminErrorText(offline, fr)).toBe('Pas de connexion : la console d’administration a besoin du serveur.');
+    const garbled = await adminApi('token', async () => Response.json({ nope: true })).listUsers().catch((err: unknown) => err);
+    expect(adminErrorText(garbled, en)).toBe('The server sent an unexpected answer.');
+    expect(adminErrorText(new Error('x'), fr)).toBe('Une erreur s’est produite. Réessayez.');
   });
 });

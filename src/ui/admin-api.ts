@@ -1,6 +1,8 @@
 // The admin console's calls: users, entities (sites) and assignments under /api/v1/admin.
 // Online only (an admin tool); every answer is checked against the protocol's schemas, and a
-// failure becomes an AdminApiError whose message the console shows as it is.
+// failure becomes an AdminApiError; the console shows the server's message, or its own words
+// (adminErrorText) for no connection, an answer it cannot read, and the auth codes.
+import type { TFunction } from 'i18next';
 import type { z } from 'zod';
 import {
   type AdminEntitiesResponse,
@@ -29,12 +31,16 @@ export class AdminApiError extends Error {
   }
 }
 
-/** What the console says for a failed call. */
-export function adminErrorText(e: unknown): string {
-  if (!(e instanceof AdminApiError)) return 'Something went wrong. Try again.';
-  if (e.status === null) return e.message;
-  if (e.code === 'UNAUTHENTICATED') return 'Your session has ended. Sign in again.';
-  if (e.code === 'FORBIDDEN') return 'Your role may not do this.';
+/** The code of an answer that does not match the protocol's schema (no server sends it). */
+export const UNEXPECTED_ANSWER = 'UNEXPECTED_ANSWER';
+
+/** What the console says for a failed call, in the language of `t`. */
+export function adminErrorText(e: unknown, t: TFunction<'admin'>): string {
+  if (!(e instanceof AdminApiError)) return t('error.generic');
+  if (e.status === null) return t('error.noConnection');
+  if (e.code === UNEXPECTED_ANSWER) return t('error.unexpected');
+  if (e.code === 'UNAUTHENTICATED') return t('error.unauthenticated');
+  if (e.code === 'FORBIDDEN') return t('error.forbidden');
   return e.message;
 }
 
@@ -58,7 +64,7 @@ async function call<T>(fetchFn: Fetch, token: string, path: string, schema: z.Zo
     throw new AdminApiError(res.status, e.success ? e.data.error.code : null, e.success ? errorMessage(e.data.error.message, e.data.error.details) : `HTTP ${res.status}`);
   }
   const parsed = schema.safeParse(json);
-  if (!parsed.success) throw new AdminApiError(res.status, null, 'The server sent an unexpected answer.');
+  if (!parsed.success) throw new AdminApiError(res.status, UNEXPECTED_ANSWER, 'The server sent an unexpected answer.');
   return parsed.data;
 }
 

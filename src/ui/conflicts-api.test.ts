@@ -3,10 +3,10 @@ import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '@/server/db/database';
 import { testDatabases } from '@/server/db/test-databases';
-import { side } from '@/server/sync/conflicts/test-conflicts';
+import { insertConflict, side } from '@/server/sync/conflicts/test-conflicts';
 import { createEntity, createUser, insertRecord } from '@/server/sync/pull/test-fixtures';
 import { type TestServer, createTestServer } from '@/server/test-server';
-import { fetchConflicts, fetchConflictsPage } from './conflicts-api';
+import { fetchConflicts, fetchConflictsPage, resolveConflict } from './conflicts-api';
 
 describe.each(testDatabases())('conflicts-api on $name', (factory) => {
   let database: Database;
@@ -46,5 +46,24 @@ describe.each(testDatabases())('conflicts-api on $name', (factory) => {
     const second = await fetchConflictsPage(user.token, { status: 'open', cursor: first.cursor! }, viaServer);
     expect(second.hasMore).toBe(false);
     expect([...first.conflicts, ...second.conflicts].map((c) => c.id)).toEqual(open.conflicts.map((c) => c.id));
+  });
+
+  it('restores a losing version, names who did it, and undoes the restore: the conflict is open again', async () => {
+    const entity = await createEntity(database.db);
+    const coordinator = await createUser(server, 'coordinator', [entity]);
+    const recordId = await insertRecord(database.db, { entityId: entity, data: { title: 'winner' } });
+    const conflictId = await insertConflict(database.db, { recordId, entityId: entity, winner: side({ data: { title: 'winner' } }), loser: side({ data: { title: 'loser' } }) });
+    const resolveViaServer: typeof fetch = (input, init) => server.api.syncResolve(new Request(new URL(String(input), 'http://test'), init));
+
+    const restored = await resolveConflict(coordinator.token, conflictId, 'restore_loser', resolveViaServer);
+    expect(restored.conflict).toMatchObject({ status: 'resolved', resolvedAction: 'restore_loser', resolvedBy: coordinator.id });
+    expect(restored.conflict.resolvedByName).toMatch(/@test\.fieldsync$/);
+    expect(restored.record?.data).toEqual({ title: 'loser' });
+
+    const undone = await resolveConflict(coordinator.token, conflictId, 'undo_restore', resolveViaServer);
+    expect(undone.conflict.status).toBe('open');
+    expect(undone.record?.data).toEqual({ title: 'winner' });
+    const open = await fetchConflictsPage(coordinator.token, { status: 'open' }, viaServer);
+    expect(open.conflicts.map((c) => c.id)).toContain(conflictId);
   });
 });

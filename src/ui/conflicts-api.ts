@@ -6,7 +6,7 @@ import {
   type ConflictEntry,
   type ConflictsPage,
   ConflictsPageSchema,
-  type ResolveAction,
+  type ResolveRequest,
   ResolveResponseSchema,
 } from '@/protocol/conflicts';
 import { ErrorBodySchema } from '@/protocol/errors';
@@ -80,7 +80,8 @@ export async function fetchConflicts(
   return { conflicts, complete: false };
 }
 
-export async function resolveConflict(token: string, conflictId: string, action: ResolveAction, fetchFn: typeof fetch = defaultFetch) {
+/** accept, restore_loser, or undo_restore (takes back a restore: the conflict is open again). */
+export async function resolveConflict(token: string, conflictId: string, action: ResolveRequest['action'], fetchFn: typeof fetch = defaultFetch) {
   return call(fetchFn, '/api/v1/sync/resolve', token, ResolveResponseSchema, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },

@@ -38,6 +38,24 @@ describe('response form checks', () => {
   });
 });
 
+describe('limits counted in characters', () => {
+  it('takes a title of 200 emoji, which is 400 UTF-16 units', () => {
+    const title = '🌊'.repeat(LIMITS.title);
+    expect(title.length).toBe(2 * LIMITS.title);
+    expect(validateAssessment({ title, answers: [] }).ok).toBe(true);
+    expect(validateAssessment({ title: title + '🌊', answers: [] })).toEqual({ ok: false, errors: { title: 'At most 200 characters.' } });
+  });
+
+  it('counts a respondent in characters too', () => {
+    expect(validateResponse({ assessmentId: 'a', respondent: '👪'.repeat(LIMITS.respondent), notes: '' }).ok).toBe(true);
+  });
+
+  it('says its messages in the words it is given', () => {
+    const r = validateResponse({ assessmentId: 'a', respondent: '', notes: '' }, (m) => `fr:${m}`);
+    expect(r).toEqual({ ok: false, errors: { respondent: 'fr:needRespondent' } });
+  });
+});
+
 describe('reading records written by other clients', () => {
   it('keeps what it understands and ignores the rest', () => {
     expect(asAssessment({ title: 7, answers: [{ question: 'q', answer: 4 }, 'junk', null] })).toEqual({

@@ -1,6 +1,9 @@
 // What an assessment and a response hold, and the checks a form runs before saving: a form
-// that fails them shows the errors beside the fields and saves nothing. Pure.
+// that fails them shows the errors beside the fields and saves nothing. Limits count characters
+// (code points, forms/limits.ts), so 30 emoji are 30 characters. Messages come from `say`,
+// English unless the screen passes its translations. Pure.
 import { withinRecordLimits } from '@/protocol/json-limits';
+import { charCount } from './forms/limits';
 
 export interface Answer {
   readonly question: string;
@@ -26,37 +29,60 @@ export type FormErrors = Record<string, string>;
 /** A form's fields checked: the data to save, or the errors by field. */
 export type FormCheck<T> = { ok: true; data: T } | { ok: false; errors: FormErrors };
 
-export function validateAssessment(input: AssessmentData): FormCheck<AssessmentData> {
+/** Why a field is refused; `max` for tooLong and tooMany. */
+export type FieldMessage = 'needTitle' | 'needQuestion' | 'needRespondent' | 'tooLong' | 'tooManyAnswers' | 'assessmentTooLarge' | 'responseTooLarge';
+export type Say = (m: FieldMessage, max?: number) => string;
+
+export const ENGLISH: Say = (m, max) => {
+  switch (m) {
+    case 'needTitle':
+      return 'Give the assessment a title.';
+    case 'needQuestion':
+      return 'Say what this answer is about.';
+    case 'needRespondent':
+      return 'Say who answered.';
+    case 'tooLong':
+      return `At most ${max} characters.`;
+    case 'tooManyAnswers':
+      return `At most ${max} answers.`;
+    case 'assessmentTooLarge':
+      return 'This assessment is too large to save.';
+    case 'responseTooLarge':
+      return 'This response is too large to save.';
+  }
+};
+
+export function validateAssessment(input: AssessmentData, say: Say = ENGLISH): FormCheck<AssessmentData> {
   const errors: FormErrors = {};
   const title = input.title.trim();
-  if (!title) errors.title = 'Give the assessment a title.';
-  else if (title.length > LIMITS.title) errors.title = `At most ${LIMITS.title} characters.`;
+  if (!title) errors.title = say('needTitle');
+  else if (charCount(title) > LIMITS.title) errors.title = say('tooLong', LIMITS.title);
   // Rows left entirely empty are dropped rather than refused: they are the blank row of the form.
   const answers = input.answers
     .map((a) => ({ question: a.question.trim(), answer: a.answer.trim() }))
     .filter((a) => a.question || a.answer);
-  if (answers.length > LIMITS.answers) errors.answers = `At most ${LIMITS.answers} answers.`;
+  if (answers.length > LIMITS.answers) errors.answers = say('tooManyAnswers', LIMITS.answers);
   input.answers.forEach((a, i) => {
     const q = a.question.trim();
     const ans = a.answer.trim();
-    if (!q && ans) errors[`answers.${i}.question`] = 'Say what this answer is about.';
-    if (q.length > LIMITS.question) errors[`answers.${i}.question`] = `At most ${LIMITS.question} characters.`;
-    if (ans.length > LIMITS.answer) errors[`answers.${i}.answer`] = `At most ${LIMITS.answer} characters.`;
+    if (!q && ans) errors[`answers.${i}.question`] = say('needQuestion');
+    if (charCount(q) > LIMITS.question) errors[`answers.${i}.question`] = say('tooLong', LIMITS.question);
+    if (charCount(ans) > LIMITS.answer) errors[`answers.${i}.answer`] = say('tooLong', LIMITS.answer);
   });
   const data: AssessmentData = { title, answers };
-  if (Object.keys(errors).length === 0 && !withinRecordLimits(data)) errors.form = 'This assessment is too large to save.';
+  if (Object.keys(errors).length === 0 && !withinRecordLimits(data)) errors.form = say('assessmentTooLarge');
   return Object.keys(errors).length ? { ok: false, errors } : { ok: true, data };
 }
 
-export function validateResponse(input: ResponseData): FormCheck<ResponseData> {
+export function validateResponse(input: ResponseData, say: Say = ENGLISH): FormCheck<ResponseData> {
   const errors: FormErrors = {};
   const respondent = input.respondent.trim();
   const notes = input.notes.trim();
-  if (!respondent) errors.respondent = 'Say who answered.';
-  else if (respondent.length > LIMITS.respondent) errors.respondent = `At most ${LIMITS.respondent} characters.`;
-  if (notes.length > LIMITS.notes) errors.notes = `At most ${LIMITS.notes} characters.`;
+  if (!respondent) errors.respondent = say('needRespondent');
+  else if (charCount(respondent) > LIMITS.respondent) errors.respondent = say('tooLong', LIMITS.respondent);
+  if (charCount(notes) > LIMITS.notes) errors.notes = say('tooLong', LIMITS.notes);
   const data: ResponseData = { assessmentId: input.assessmentId, respondent, notes };
-  if (Object.keys(errors).length === 0 && !withinRecordLimits(data)) errors.form = 'This response is too large to save.';
+  if (Object.keys(errors).length === 0 && !withinRecordLimits(data)) errors.form = say('responseTooLarge');
   return Object.keys(errors).length ? { ok: false, errors } : { ok: true, data };
 }
 

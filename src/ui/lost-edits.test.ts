@@ -55,9 +55,22 @@ describe('your edits that lost', () => {
     expect(mergeLostEdits([deviceLoss(stamp(59))], [clamped], me)).toHaveLength(1);
   });
 
-  it('ignores log entries lost by other users or other devices of the same user', () => {
-    const log = [conflict({ loserHlc: stamp(1), loserUser: 'u-ben' }), conflict({ loserHlc: stamp(2), loserDevice: 'dev_other' })];
-    expect(mergeLostEdits([], log, me)).toEqual([]);
+  it('ignores log entries lost by other users', () => {
+    expect(mergeLostEdits([], [conflict({ loserHlc: stamp(1), loserUser: 'u-ben' })], me)).toEqual([]);
+  });
+
+  it('shows the author an edit made on another of their devices and overwritten later, marked as such, with the winner’s name', () => {
+    const entry = conflict({ loserHlc: stamp(2, 'dev_phone'), loserDevice: 'dev_phone' });
+    const withName = { ...entry, winner: { ...entry.winner, userName: 'Ben' } };
+    const items = mergeLostEdits([], [withName], me);
+    expect(items).toHaveLength(1);
+    expect(items[0]).toMatchObject({ otherDevice: true, conflictId: withName.id, won: { userName: 'Ben' }, mine: { data: { title: 'Ana' } } });
+  });
+
+  it('does not match a device loss to another device’s log entry with the same stamp', () => {
+    const other = conflict({ loserHlc: stamp(10), loserDevice: 'dev_phone' });
+    const items = mergeLostEdits([deviceLoss(stamp(10))], [other], me);
+    expect(items.map((i) => i.otherDevice).sort()).toEqual([false, true]);
   });
 
   it('counts a record showing the lost data again as restored, even offline', () => {

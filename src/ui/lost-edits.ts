@@ -1,9 +1,10 @@
 // "Your edits that lost", from two sources merged. Pure.
 //  - the device's outbox: changes the server answered with a conflict that the other side won
 //    (available offline);
-//  - the server's conflict log (when online): entries whose loser is this user on this device.
-//    This also covers a write that was applied first and lost later, when another device's
-//    conflicting, later-stamped write replaced it: the push of that write said "success".
+//  - the server's conflict log (when online): entries whose loser is this user, on this device
+//    or any other of theirs. This also covers a write that was applied first and lost later,
+//    when another user's conflicting, later-stamped write replaced it (the push of that write
+//    said "success"), wherever the author looks.
 // The log also tells whether a coordinator restored the edit or accepted the winner.
 import type { ConflictEntry } from '@/protocol/conflicts';
 
@@ -14,6 +15,8 @@ export interface LostSide {
   readonly deleted: boolean;
   readonly hlc: string;
   readonly userId: string | null;
+  /** The author's name, when the server's log gave it. */
+  readonly userName?: string | undefined;
 }
 
 export interface LostItem {
@@ -22,6 +25,10 @@ export interface LostItem {
   readonly mine: LostSide;
   readonly won: LostSide | null;
   readonly outcome: LostOutcome;
+  /** The lost edit was made on another device of this user (known from the log only). */
+  readonly otherDevice: boolean;
+  /** The conflict log's entry, when the log has it. */
+  readonly conflictId: string | null;
 }
 
 export interface DeviceLoss {
@@ -41,13 +48,14 @@ function outcomeOf(c: ConflictEntry): LostOutcome {
 const stampsOf = (c: ConflictEntry) => [c.loser.hlc, ...(c.clamped ? [c.clamped.originalHlc] : [])];
 
 export function mergeLostEdits(device: readonly DeviceLoss[], log: readonly ConflictEntry[] | null, me: { userId: string; deviceId: string | null }): LostItem[] {
-  const mineInLog = (log ?? []).filter((c) => c.loser.userId === me.userId && me.deviceId !== null && c.loser.deviceId === me.deviceId);
+  const mineInLog = (log ?? []).filter((c) => c.loser.userId === me.userId);
   const used = new Set<string>();
   const items: LostItem[] = device.map((d) => {
-    const c = mineInLog.find((x) => x.recordId === d.recordId && stampsOf(x).includes(d.mine.hlc));
+    const c = mineInLog.find((x) => x.recordId === d.recordId && x.loser.deviceId === me.deviceId && stampsOf(x).includes(d.mine.hlc));
     if (c) used.add(c.id);
     const outcome: LostOutcome = d.restoredOnDevice ? 'restored' : c ? outcomeOf(c) : 'open';
-    return { key: d.changeId, recordId: d.recordId, mine: d.mine, won: d.won, outcome };
+    const won = c && d.won ? { ...d.won, userName: c.winner.userName } : d.won;
+    return { key: d.changeId, recordId: d.recordId, mine: d.mine, won, outcome, otherDevice: false, conflictId: c?.id ?? null };
   });
   for (const c of mineInLog) {
     if (used.has(c.id)) continue;
@@ -55,8 +63,10 @@ export function mergeLostEdits(device: readonly DeviceLoss[], log: readonly Conf
       key: c.id,
       recordId: c.recordId,
       mine: { data: c.loser.data, deleted: c.loser.deleted, hlc: c.loser.hlc, userId: c.loser.userId },
-      won: { data: c.winner.data, deleted: c.winner.deleted, hlc: c.winner.hlc, userId: c.winner.userId },
+      won: { data: c.winner.data, deleted: c.winner.deleted, hlc: c.winner.hlc, userId: c.winner.userId, userName: c.winner.userName },
       outcome: outcomeOf(c),
+      otherDevice: me.deviceId === null || c.loser.deviceId !== me.deviceId,
+      conflictId: c.id,
     });
   }
   return items.sort((a, b) => (a.mine.hlc < b.mine.hlc ? 1 : a.mine.hlc > b.mine.hlc ? -1 : 0));

@@ -1,7 +1,9 @@
 // How the screens show photos and files: sizes and byte progress in words, an item's status with
 // the upload the engine is running folded in, what the pickers accept, and the "photos n of N,
-// x MB of y MB" summary for the status bar and the queue, and why an attachment was not saved. Pure.
-import { RecordValidationError, StorageQuotaError } from '@/client/errors';
+// x MB of y MB" summary for the status bar and the queue, and why an attachment was not saved. Pure:
+// the words come from the `media` catalogue through the given t, the numbers from Intl in `lang`.
+import type { TFunction } from 'i18next';
+import { StorageQuotaError } from '@/client/errors';
 import type { MediaItem, MediaStatus, MediaSummary, UploadProgress } from '@/client/media/media-list';
 
 export type { MediaStatus, UploadProgress };
@@ -13,19 +15,24 @@ export type MediaTotals = MediaSummary;
 export const PHOTO_ACCEPT = 'image/*';
 export const FILE_ACCEPT = 'image/*,application/pdf,audio/*';
 
-/** "0 B", "820 KB", "1.2 MB" (decimal units, as phones and file managers show them). */
-export function formatBytes(n: number): string {
-  if (n < 1000) return `${n} B`;
-  if (n < 1_000_000) return `${Math.round(n / 1000)} KB`;
-  if (n < 1_000_000_000) return `${(n / 1_000_000).toFixed(1)} MB`;
-  return `${(n / 1_000_000_000).toFixed(1)} GB`;
+export type MediaT = TFunction<'media'>;
+
+type ByteUnit = 'byte' | 'kilobyte' | 'megabyte' | 'gigabyte';
+const inUnit = (lang: string, n: number, unit: ByteUnit, digits: number) =>
+  new Intl.NumberFormat(lang, { style: 'unit', unit, unitDisplay: 'short', minimumFractionDigits: digits, maximumFractionDigits: digits }).format(n);
+
+/** "0 byte", "820 kB", "1.2 MB", "1,2 Mo" (decimal units, as phones and file managers show them). */
+export function formatBytes(n: number, lang: string): string {
+  if (n < 1000) return inUnit(lang, n, 'byte', 0);
+  if (n < 1_000_000) return inUnit(lang, Math.round(n / 1000), 'kilobyte', 0);
+  if (n < 1_000_000_000) return inUnit(lang, n / 1_000_000, 'megabyte', 1);
+  return inUnit(lang, n / 1_000_000_000, 'gigabyte', 1);
 }
 
 /** "1.2 MB of 2.0 MB": both in the unit of the total, so the pair reads as one quantity. */
-export function byteProgress(sent: number, total: number): string {
-  if (total < 1_000_000) return `${formatBytes(sent)} of ${formatBytes(total)}`;
-  const mb = (n: number) => (n / 1_000_000).toFixed(1);
-  return `${mb(Math.min(sent, total))} MB of ${mb(total)} MB`;
+export function byteProgress(sent: number, total: number, t: MediaT, lang: string): string {
+  if (total < 1_000_000) return t('progress', { sent: formatBytes(sent, lang), total: formatBytes(total, lang) });
+  return t('progress', { sent: inUnit(lang, Math.min(sent, total) / 1_000_000, 'megabyte', 1), total: inUnit(lang, total / 1_000_000, 'megabyte', 1) });
 }
 
 export type MediaKind = 'image' | 'pdf' | 'audio' | 'other';
@@ -38,14 +45,6 @@ export function mediaKind(contentType: string): MediaKind {
   return 'other';
 }
 
-const STATUS_LABEL: Record<Exclude<MediaStatus, 'remote'>, string> = {
-  pending: 'waiting to upload',
-  uploading: 'uploading',
-  uploaded: 'uploaded',
-  failed: 'upload failed',
-  rejected: 'rejected',
-};
-
 const BADGE_CLASS: Record<Exclude<MediaStatus, 'remote'>, string> = {
   pending: 'pending',
   uploading: 'syncing',
@@ -55,9 +54,9 @@ const BADGE_CLASS: Record<Exclude<MediaStatus, 'remote'>, string> = {
 };
 
 /** The badge of an item: its upload here, or for someone else's media whether the server has the bytes. */
-export function mediaBadge(item: Pick<MediaView, 'status' | 'contentAvailable'>): { label: string; className: string } {
-  if (item.status === 'remote') return item.contentAvailable ? { label: 'uploaded', className: 'synced' } : { label: 'not uploaded yet', className: 'pending' };
-  return { label: STATUS_LABEL[item.status], className: BADGE_CLASS[item.status] };
+export function mediaBadge(item: Pick<MediaView, 'status' | 'contentAvailable'>, t: MediaT): { label: string; className: string } {
+  if (item.status === 'remote') return item.contentAvailable ? { label: t('status.uploaded'), className: 'synced' } : { label: t('status.notUploaded'), className: 'pending' };
+  return { label: t(`status.${item.status}`), className: BADGE_CLASS[item.status] };
 }
 
 /** The item as it stands now: the engine's running upload, when there is one, is the newer word. */
@@ -75,18 +74,17 @@ export function contentReachable(item: MediaView): boolean {
  * "Photos 1 of 3 uploaded · 2.1 MB of 6.0 MB" while uploads remain; null when there is nothing
  * left to send (finished uploads are history, not news).
  */
-export function mediaSummary(m: MediaTotals): string | null {
+export function mediaSummary(m: MediaTotals, t: MediaT, lang: string): string | null {
   const open = m.pending + m.uploading + m.failed;
   if (open === 0) return null;
-  const total = open + m.uploaded;
-  return `Photos ${m.uploaded} of ${total} uploaded · ${byteProgress(m.bytesSent, m.bytesTotal)}`;
+  const num = new Intl.NumberFormat(lang);
+  return t('summary', { uploaded: num.format(m.uploaded), total: num.format(open + m.uploaded), bytes: byteProgress(m.bytesSent, m.bytesTotal, t, lang) });
 }
 
 /** What the person is told when a photo or file could not be saved on the device. */
-export function attachErrorMessage(e: unknown, fileName: string): string {
-  if (e instanceof StorageQuotaError) return `This device is full: “${fileName}” was not saved. Free some space on the device, then try again.`;
-  if (e instanceof RecordValidationError) return `“${fileName}” was not saved: ${e.message}`;
-  return `“${fileName}” was not saved: ${e instanceof Error ? e.message : String(e)}`;
+export function attachErrorMessage(e: unknown, fileName: string, t: MediaT): string {
+  if (e instanceof StorageQuotaError) return t('deviceFull', { name: fileName });
+  return t('notSaved', { name: fileName, reason: e instanceof Error ? e.message : String(e) });
 }
 
 const asSentence = (s: string) => {
@@ -96,11 +94,11 @@ const asSentence = (s: string) => {
 };
 
 /** A failed upload's line: the engine's error as a sentence, and that nothing is lost. */
-export function uploadFailureText(error: string | null): string {
-  return `${asSentence(error ?? 'The upload stopped')} It is tried again by itself; you can also retry now.`;
+export function uploadFailureText(error: string | null, t: MediaT): string {
+  return t('uploadFailed', { reason: asSentence(error ?? t('uploadStopped')) });
 }
 
 /** Why the server refused an upload, as a sentence. */
-export function uploadRejectedText(error: string | null): string {
-  return `The server refused it: ${asSentence(error ?? 'no reason given')}`;
+export function uploadRejectedText(error: string | null, t: MediaT): string {
+  return t('refused', { reason: asSentence(error ?? t('noReason')) });
 }

@@ -17,7 +17,7 @@ describe('resolveFailure', () => {
     expect(f).toEqual({
       kind: 'refused',
       action: 'restore_loser',
-      message: 'The loser cannot be restored: the assessment is deleted. You can accept the winning version.',
+      reason: 'The loser cannot be restored: the assessment is deleted.',
     });
   });
 
@@ -25,13 +25,27 @@ describe('resolveFailure', () => {
     expect(resolveFailure(call(403, 'FORBIDDEN', 'this entity is not assigned to you.'), 'accept')).toEqual({
       kind: 'refused',
       action: 'accept',
-      message: 'This entity is not assigned to you.',
+      reason: 'This entity is not assigned to you.',
     });
   });
 
-  it('a refusal without a message still says something', () => {
+  it('a refusal without a message has no reason (the view says the server refused)', () => {
     const f = resolveFailure(call(400, null, '  '), 'accept');
-    expect(f).toEqual({ kind: 'refused', action: 'accept', message: 'The server refused this.' });
+    expect(f).toEqual({ kind: 'refused', action: 'accept', reason: null });
+  });
+
+  it('an undo the server refuses (the record changed since the restore) keeps its reason', () => {
+    expect(resolveFailure(call(409, 'CONFLICT', 'the record changed since the restore'), 'undo_restore')).toEqual({
+      kind: 'refused',
+      action: 'undo_restore',
+      reason: 'The record changed since the restore.',
+    });
+  });
+
+  it('tells a busy server apart from one that did not answer', () => {
+    expect(resolveFailure(call(429, null), 'accept')).toEqual({ kind: 'unreachable', busy: true });
+    expect(resolveFailure(call(503, null), 'accept')).toEqual({ kind: 'unreachable', busy: true });
+    expect(resolveFailure(call(null, null), 'accept')).toEqual({ kind: 'unreachable', busy: false });
   });
 
   it.each([

@@ -4,6 +4,7 @@ export type Route =
   | { readonly name: 'entities' }
   | { readonly name: 'entity'; readonly entityId: string }
   | { readonly name: 'new-assessment'; readonly entityId: string }
+  | { readonly name: 'new-form-assessment'; readonly entityId: string; readonly formId: string }
   | { readonly name: 'assessment'; readonly assessmentId: string }
   | { readonly name: 'edit-assessment'; readonly assessmentId: string }
   | { readonly name: 'new-response'; readonly assessmentId: string }
@@ -11,13 +12,17 @@ export type Route =
   | { readonly name: 'queue' }
   | { readonly name: 'conflicts' }
   | { readonly name: 'admin' }
-  | { readonly name: 'reference' };
+  | { readonly name: 'reference' }
+  | { readonly name: 'form-editor'; readonly formId: string | null };
 
 const ID = '([0-9A-Za-z-]{1,64})';
 const PATTERNS: ReadonlyArray<[RegExp, (m: RegExpMatchArray) => Route]> = [
   [/^\/?$/, () => ({ name: 'entities' })],
   [new RegExp(`^/entities/${ID}$`), (m) => ({ name: 'entity', entityId: m[1]! })],
   [new RegExp(`^/entities/${ID}/new$`), (m) => ({ name: 'new-assessment', entityId: m[1]! })],
+  [new RegExp(`^/entities/${ID}/forms/${ID}/new$`), (m) => ({ name: 'new-form-assessment', entityId: m[1]!, formId: m[2]! })],
+  [/^\/forms$/, () => ({ name: 'form-editor', formId: null })],
+  [new RegExp(`^/forms/${ID}$`), (m) => ({ name: 'form-editor', formId: m[1]! })],
   [new RegExp(`^/assessments/${ID}$`), (m) => ({ name: 'assessment', assessmentId: m[1]! })],
   [new RegExp(`^/assessments/${ID}/edit$`), (m) => ({ name: 'edit-assessment', assessmentId: m[1]! })],
   [new RegExp(`^/assessments/${ID}/responses/new$`), (m) => ({ name: 'new-response', assessmentId: m[1]! })],
@@ -46,6 +51,10 @@ export function href(route: Route): string {
       return `#/entities/${route.entityId}`;
     case 'new-assessment':
       return `#/entities/${route.entityId}/new`;
+    case 'new-form-assessment':
+      return `#/entities/${route.entityId}/forms/${route.formId}/new`;
+    case 'form-editor':
+      return route.formId === null ? '#/forms' : `#/forms/${route.formId}`;
     case 'assessment':
       return `#/assessments/${route.assessmentId}`;
     case 'edit-assessment':

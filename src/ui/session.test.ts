@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { clearSession, loadSession, login, LoginError, type Session, saveSession } from './session';
+import { clearSession, loadSession, login, LoginError, loginFailureText, type Session, saveSession } from './session';
 
 class MemoryStorage implements Storage {
   private m = new Map<string, string>();
@@ -97,5 +97,20 @@ describe('signing in', () => {
 
   it('refuses an answer that is not a session', async () => {
     expect(await failure(login('a@b.c', 'pw', answer(200, { token: 'x' })))).toMatchObject({ kind: 'server' });
+  });
+});
+
+describe('the login screen’s words for a failure', () => {
+  it('says each failure in the language of the screen, with minutes in that language’s plural', async () => {
+    const { i18n } = await import('./i18n');
+    const en = i18n.getFixedT('en', 'auth');
+    const fr = i18n.getFixedT('fr', 'auth');
+    const ar = i18n.getFixedT('ar', 'auth');
+    expect(loginFailureText({ kind: 'invalid_credentials' }, en)).toBe('Wrong email or password.');
+    expect(loginFailureText({ kind: 'rate_limited', retryAfterSeconds: 120 }, en)).toBe('Too many attempts. Try again in 2 minutes.');
+    expect(loginFailureText({ kind: 'rate_limited', retryAfterSeconds: 30 }, fr)).toBe('Trop de tentatives. Réessayez dans 1 minute.');
+    expect(loginFailureText({ kind: 'rate_limited', retryAfterSeconds: 120 }, ar)).toBe('محاولات كثيرة جدًا. حاول مرة أخرى بعد دقيقتين.');
+    expect(loginFailureText({ kind: 'server', message: null }, en)).toBe('Sign-in failed: the server sent an unexpected answer.');
+    expect(loginFailureText({ kind: 'server', message: 'HTTP 500' }, fr)).toBe('Échec de la connexion : HTTP 500');
   });
 });

@@ -3,6 +3,7 @@
 // expire while the device is offline: the user keeps working on local data, and signs in again
 // when the server says 401 (sync pauses meanwhile; nothing local is lost).
 import { DEVICE_TOKEN_HEADER, type LoginResponse, LoginResponseSchema } from '@/protocol/auth';
+import type { TFunction } from 'i18next';
 import { ErrorBodySchema } from '@/protocol/errors';
 import { deviceTokenFor, keepDeviceToken } from './device-token';
 
@@ -35,7 +36,8 @@ export type LoginFailure =
   | { readonly kind: 'offline' }
   | { readonly kind: 'invalid_credentials' }
   | { readonly kind: 'rate_limited'; readonly retryAfterSeconds: number | null }
-  | { readonly kind: 'server'; readonly message: string };
+  /** message: the server's own words, or null when its answer made no sense. */
+  | { readonly kind: 'server'; readonly message: string | null };
 
 export class LoginError extends Error {
   override readonly name = 'LoginError';
@@ -68,7 +70,7 @@ export async function login(
       if (parsed.data.deviceToken) keepDeviceToken(email, parsed.data.deviceToken, storage);
       return parsed.data;
     }
-    throw new LoginError({ kind: 'server', message: 'The server sent an unexpected answer.' });
+    throw new LoginError({ kind: 'server', message: null });
   }
   const error = ErrorBodySchema.safeParse(body);
   const code = error.success ? error.data.error.code : null;
@@ -82,17 +84,16 @@ export async function login(
   throw new LoginError({ kind: 'server', message: error.success ? error.data.error.message : `HTTP ${res.status}` });
 }
 
-export function loginFailureText(f: LoginFailure): string {
+/** The login screen's words for a failure, in the language of `t`. */
+export function loginFailureText(f: LoginFailure, t: TFunction<'auth'>): string {
   switch (f.kind) {
     case 'offline':
-      return 'You are offline. Signing in needs a connection once; after that the app works without one.';
+      return t('failure.offline');
     case 'invalid_credentials':
-      return 'Wrong email or password.';
+      return t('failure.invalidCredentials');
     case 'rate_limited':
-      return f.retryAfterSeconds
-        ? `Too many attempts. Try again in ${Math.ceil(f.retryAfterSeconds / 60) === 1 ? '1 minute' : `${Math.ceil(f.retryAfterSeconds / 60)} minutes`}.`
-        : 'Too many attempts. Try again later.';
+      return f.retryAfterSeconds ? t('failure.rateLimitedFor', { count: Math.ceil(f.retryAfterSeconds / 60) }) : t('failure.rateLimited');
     case 'server':
-      return `Sign-in failed: ${f.message}`;
+      return f.message === null ? t('failure.unexpected') : t('failure.server', { message: f.message });
   }
 }

@@ -4,6 +4,7 @@
 // reason when the server refused it. Someone else's media is downloaded when shown, or said to be
 // still on its author's device.
 import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { byteProgress, contentReachable, formatBytes, mediaBadge, type MediaView, mediaKind, uploadFailureText, uploadRejectedText } from '../media-format';
 import { useMediaContent } from '../hooks/use-media';
 import { AudioIcon, DocumentIcon } from './media-icons';
@@ -15,35 +16,38 @@ export interface MediaItemProps {
 }
 
 export function MediaItem({ item, onRetry }: MediaItemProps) {
+  const { t, i18n } = useTranslation('media');
+  const { t: tc } = useTranslation('common');
+  const lang = i18n.language;
   const reachable = contentReachable(item);
   const content = useMediaContent(item.id, reachable);
   const [open, setOpen] = useState(false);
   const kind = mediaKind(item.contentType);
-  const badge = mediaBadge(item);
+  const badge = mediaBadge(item, t);
   const sending = item.status === 'pending' || item.status === 'uploading' || item.status === 'failed';
 
   function preview() {
     if (!reachable)
       return (
         <span className="media-thumb placeholder" data-testid="media-not-available">
-          Still on the field worker’s device
+          {t('notOnServer')}
         </span>
       );
     if (content.kind === 'missing' || content.kind === 'error')
       return (
         <span className="media-thumb placeholder" data-testid="media-content-error">
-          {content.kind === 'missing' ? 'Shown when online' : `Could not load: ${content.message}`}
+          {content.kind === 'missing' ? t('shownWhenOnline') : t('couldNotLoad', { message: content.message })}
         </span>
       );
     if (content.kind !== 'ready')
       return (
         <span className="media-thumb placeholder" aria-busy="true">
-          Loading…
+          {tc('loading')}
         </span>
       );
     if (kind === 'image')
       return (
-        <button type="button" className="media-thumb" onClick={() => setOpen(true)} aria-label={`Open ${item.fileName} larger`}>
+        <button type="button" className="media-thumb" onClick={() => setOpen(true)} aria-label={t('openLarger', { name: item.fileName })}>
           <img src={content.url} alt={item.fileName} data-testid="media-thumb" />
         </button>
       );
@@ -56,7 +60,7 @@ export function MediaItem({ item, onRetry }: MediaItemProps) {
       );
     return (
       <a className="button secondary media-file" href={content.url} target="_blank" rel="noopener" download={item.fileName} data-testid="media-link">
-        <DocumentIcon /> Open {kind === 'pdf' ? 'PDF' : 'file'}
+        <DocumentIcon /> {kind === 'pdf' ? t('openPdf') : t('openFile')}
       </a>
     );
   }
@@ -65,32 +69,34 @@ export function MediaItem({ item, onRetry }: MediaItemProps) {
     <li className="media-item" data-testid="media-item" data-status={item.status} data-media-id={item.id} data-content-available={item.contentAvailable}>
       {preview()}
       <div className="media-info">
-        <span className="media-name">{item.fileName}</span>
+        <span className="media-name" dir="auto">
+          {item.fileName}
+        </span>
         <span className="row">
-          <span className="muted">{formatBytes(item.size)}</span>
+          <span className="muted">{formatBytes(item.size, lang)}</span>
           <span className={`badge ${badge.className}`} data-testid="media-status">
             {badge.label}
           </span>
         </span>
         {sending && (
           <span className="media-progress" data-testid="media-progress">
-            <progress value={Math.min(item.bytesSent, item.size)} max={Math.max(1, item.size)} aria-label={`Upload of ${item.fileName}`} />
-            <span>{byteProgress(item.bytesSent, item.size)}</span>
+            <progress value={Math.min(item.bytesSent, item.size)} max={Math.max(1, item.size)} aria-label={t('uploadOf', { name: item.fileName })} />
+            <span>{byteProgress(item.bytesSent, item.size, t, lang)}</span>
           </span>
         )}
         {item.status === 'failed' && (
           <span className="row">
             <span className="field-error" data-testid="media-error">
-              {uploadFailureText(item.error)}
+              {uploadFailureText(item.error, t)}
             </span>
-            <button type="button" data-testid="media-retry" onClick={() => onRetry(item.id)} aria-label={`Retry the upload of ${item.fileName}`}>
-              Retry
+            <button type="button" data-testid="media-retry" onClick={() => onRetry(item.id)} aria-label={t('retryUploadOf', { name: item.fileName })}>
+              {tc('retry')}
             </button>
           </span>
         )}
         {item.status === 'rejected' && (
           <span className="field-error" data-testid="media-error">
-            {uploadRejectedText(item.error)}
+            {uploadRejectedText(item.error, t)}
           </span>
         )}
       </div>

@@ -3,6 +3,7 @@
 // phone), "Attach file" (images, PDF, audio), and the list with each item's upload state. A file
 // is saved on the device at once, online or not; it uploads by itself after its record syncs.
 import { type ChangeEvent, useId } from 'react';
+import { useTranslation } from 'react-i18next';
 import { FILE_ACCEPT, PHOTO_ACCEPT } from '../media-format';
 import { useAttach, useMediaList, useRetryUpload } from '../hooks/use-media';
 import { CameraIcon, PaperclipIcon } from './media-icons';
@@ -18,6 +19,8 @@ export interface MediaPanelProps {
 }
 
 export function MediaPanel({ parentId, entityId, of, headingLevel = 2 }: MediaPanelProps) {
+  const { t, i18n } = useTranslation('media');
+  const { t: tc } = useTranslation('common');
   const items = useMediaList(parentId);
   const { attach, busy, error } = useAttach(parentId, entityId);
   const retry = useRetryUpload();
@@ -32,27 +35,27 @@ export function MediaPanel({ parentId, entityId, of, headingLevel = 2 }: MediaPa
     input.value = '';
     if (files.length === 0) return;
     void attach(files).then((saved) => {
-      if (saved > 0) toast(saved === 1 ? 'Saved on this device' : `${saved} files saved on this device`);
+      if (saved > 0) toast(t('saved', { count: saved }));
     });
   }
 
   return (
     <div className="media-panel" data-testid="media-panel" data-parent-id={parentId} aria-labelledby={`${id}-h`} role="group">
       <Heading id={`${id}-h`} className="media-heading">
-        Photos and files{items?.length ? ` (${items.length})` : ''}
+        {items?.length ? t('headingCount', { n: new Intl.NumberFormat(i18n.language).format(items.length) }) : t('heading')}
       </Heading>
       <div className="row">
         <label className="button secondary file-button">
-          <input type="file" accept={PHOTO_ACCEPT} capture="environment" data-testid="photo-input" className="visually-hidden" onChange={picked} disabled={busy} aria-label={`Take photo for ${of}`} />
-          <CameraIcon /> Take photo
+          <input type="file" accept={PHOTO_ACCEPT} capture="environment" data-testid="photo-input" className="visually-hidden" onChange={picked} disabled={busy} aria-label={t('takePhotoFor', { of })} />
+          <CameraIcon /> {t('takePhoto')}
         </label>
         <label className="button secondary file-button">
-          <input type="file" accept={FILE_ACCEPT} multiple data-testid="file-input" className="visually-hidden" onChange={picked} disabled={busy} aria-label={`Attach file to ${of}`} />
-          <PaperclipIcon /> Attach file
+          <input type="file" accept={FILE_ACCEPT} multiple data-testid="file-input" className="visually-hidden" onChange={picked} disabled={busy} aria-label={t('attachFileTo', { of })} />
+          <PaperclipIcon /> {t('attachFile')}
         </label>
         {busy && (
           <span className="muted" role="status">
-            Saving…
+            {t('saving')}
           </span>
         )}
       </div>
@@ -62,11 +65,11 @@ export function MediaPanel({ parentId, entityId, of, headingLevel = 2 }: MediaPa
         </p>
       )}
       {items === undefined ? (
-        <p className="empty">Loading…</p>
+        <p className="empty">{tc('loading')}</p>
       ) : items.length === 0 ? (
-        <p className="empty">No photos or files yet.</p>
+        <p className="empty">{t('empty')}</p>
       ) : (
-        <ul className="media-list" aria-label={`Photos and files of ${of}`}>
+        <ul className="media-list" aria-label={t('listOf', { of })}>
           {items.map((item) => (
             <MediaItem key={item.id} item={item} onRetry={(mediaId) => void retry(mediaId).catch((e: unknown) => toast(e instanceof Error ? e.message : String(e)))} />
           ))}

@@ -1,6 +1,10 @@
+'use client';
 // Two versions of a record side by side, the fields that differ highlighted (and marked in text,
-// not only by colour).
-import { compareSides } from '../diff';
+// not only by colour). Fields carry readable labels: form questions by their label, built-in
+// fields by name (conflict-labels.ts); values are what people typed, so they get dir="auto".
+import { useTranslation } from 'react-i18next';
+import { compareSides, type DiffContext } from '../diff';
+import { fieldLabel } from '../views/conflict-labels';
 
 export interface Side {
   readonly label: string;
@@ -9,8 +13,10 @@ export interface Side {
   readonly deleted: boolean;
 }
 
-export function SideBySide({ winner, loser }: { readonly winner: Side; readonly loser: Side }) {
-  const rows = compareSides(winner, loser);
+export function SideBySide({ winner, loser, context }: { readonly winner: Side; readonly loser: Side; readonly context?: DiffContext }) {
+  const { t } = useTranslation('conflicts');
+  const rows = compareSides(winner, loser, context);
+  const value = (field: string, v: string) => (field === 'deleted' ? (v === 'yes' ? t('yes') : t('no')) : v);
   const column = (side: Side, pick: 'winner' | 'loser') => (
     <div className={`side ${pick}`} data-testid={`conflict-${pick}`}>
       <h4>{side.label}</h4>
@@ -20,12 +26,12 @@ export function SideBySide({ winner, loser }: { readonly winner: Side; readonly 
       <dl>
         {rows.map((r) => (
           <div key={r.field}>
-            <dt>
-              {r.field}
-              {r.differs && <span className="visually-hidden"> (differs)</span>}
+            <dt dir={r.question !== undefined ? 'auto' : undefined}>
+              {fieldLabel(t, r)}
+              {r.differs && <span className="visually-hidden"> {t('differs')}</span>}
             </dt>
-            <dd className={r.differs ? 'diff' : undefined} data-differs={r.differs || undefined}>
-              {r[pick]}
+            <dd className={r.differs ? 'diff' : undefined} data-differs={r.differs || undefined} dir="auto">
+              {value(r.field, r[pick])}
             </dd>
           </div>
         ))}

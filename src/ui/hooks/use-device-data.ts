@@ -17,9 +17,10 @@ export function useEntities(): { entities: Entity[]; counts: Map<string, number>
   const engine = useEngine();
   return useLiveQuery(async () => {
     const entities = await engine.listEntities();
-    const assessments = await engine.listRecords({ type: 'assessment' });
+    // Counted per entity through the [entityId+type] index: thousands of records stay in IndexedDB.
     const counts = new Map<string, number>();
-    for (const a of assessments) counts.set(a.entityId, (counts.get(a.entityId) ?? 0) + 1);
+    for (const e of entities)
+      counts.set(e.id, await engine.db.records.where('[entityId+type]').equals([e.id, 'assessment']).filter((r) => !r.deleted).count());
     return { entities, counts };
   }, [engine]);
 }
@@ -33,7 +34,7 @@ export function useEntity(entityId: string | undefined): Entity | undefined {
  * Sync states of these records. An edit that lost and was later restored by a coordinator (the
  * record now holds exactly the lost data) no longer counts as lost.
  */
-async function statuses(engine: ReturnType<typeof useEngine>, records: readonly LocalRecord[]): Promise<Map<string, RecordSyncStatus>> {
+export async function statuses(engine: ReturnType<typeof useEngine>, records: readonly LocalRecord[]): Promise<Map<string, RecordSyncStatus>> {
   const entries = await engine.db.outbox.where('recordId').anyOf(records.map((r) => r.id)).sortBy('seq');
   const result = statusesByRecord(entries.map((e) => ({ recordId: e.recordId, status: e.status, ...(e.status === 'conflict' ? { winner: e.winner } : {}) })));
   for (const r of records) {

@@ -3,6 +3,7 @@
 // the upload the engine runs now folded in; the bytes of one item as an object URL (from the
 // device, or downloaded by the engine), revoked when no longer shown; and attaching new files.
 import { useEffect, useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { useEngine, useSync } from '../engine-context';
 import { attachErrorMessage, type MediaView, withUpload } from '../media-format';
 import { useLiveQuery } from './use-live-query';
@@ -92,6 +93,7 @@ export interface Attach {
 
 export function useAttach(parentId: string, entityId: string): Attach {
   const engine = useEngine();
+  const { t } = useTranslation('media');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   async function attach(files: readonly File[]): Promise<number> {
@@ -105,7 +107,7 @@ export function useAttach(parentId: string, entityId: string): Attach {
         await engine.attachFile({ entityId, parentId, file, fileName: file.name });
         saved++;
       } catch (e) {
-        problems.push(attachErrorMessage(e, file.name));
+        problems.push(attachErrorMessage(e, file.name, t));
       }
     }
     setError(problems.length ? problems.join('\n') : null);

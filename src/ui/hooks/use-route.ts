@@ -1,17 +1,25 @@
 'use client';
-// The current hash route, re-rendering on navigation.
+// The current hash route, re-rendering on navigation. The route follows the hashchange event, not
+// the location as it is when something renders, so a form's leave guard (a capturing hashchange
+// listener) can ask before Back takes the screen away, and step forward again if the user stays.
 import { useSyncExternalStore } from 'react';
 import { parseRoute, type Route } from '../routes';
 
+let current: string | null = null;
+
 function subscribe(onChange: () => void): () => void {
-  window.addEventListener('hashchange', onChange);
-  return () => window.removeEventListener('hashchange', onChange);
+  const on = () => {
+    current = window.location.hash;
+    onChange();
+  };
+  window.addEventListener('hashchange', on);
+  return () => window.removeEventListener('hashchange', on);
 }
 
 export function useRoute(): Route {
   const hash = useSyncExternalStore(
     subscribe,
-    () => window.location.hash,
+    () => (current ??= window.location.hash),
     () => '',
   );
   return parseRoute(hash);

@@ -3,6 +3,7 @@
 // sites (create, rename) and who is assigned where; coordinators see the people of their own
 // sites, read-only. Online only: it reads and writes the server directly (admin-api.ts).
 import { useCallback, useEffect, useMemo, useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import type { AdminUser } from '@/protocol/admin';
 import type { Entity } from '@/protocol/pull';
 import { AdminApiError, adminApi, adminErrorText } from '../admin-api';
@@ -17,6 +18,8 @@ interface Loaded {
 }
 
 export function AdminScreen({ session, online, onUnauthorized }: { readonly session: Session; readonly online: boolean; readonly onUnauthorized: () => void }) {
+  const { t } = useTranslation('admin');
+  const { t: tc } = useTranslation('common');
   const api = useMemo(() => adminApi(session.token), [session.token]);
   const isAdmin = session.user.role === 'admin';
   const [loaded, setLoaded] = useState<Loaded | null>(null);
@@ -26,9 +29,9 @@ export function AdminScreen({ session, online, onUnauthorized }: { readonly sess
   const fail = useCallback(
     (e: unknown) => {
       if (e instanceof AdminApiError && e.code === 'UNAUTHENTICATED') onUnauthorized();
-      setError(adminErrorText(e));
+      setError(adminErrorText(e, t));
     },
-    [onUnauthorized],
+    [onUnauthorized, t],
   );
 
   const reload = useCallback(async () => {
@@ -48,35 +51,34 @@ export function AdminScreen({ session, online, onUnauthorized }: { readonly sess
   if (session.user.role === 'field_worker')
     return (
       <section className="section">
-        <h1 tabIndex={-1}>Admin</h1>
-        <p>The admin console is for coordinators and admins.</p>
+        <h1 tabIndex={-1}>{t('title')}</h1>
+        <p>{t('fieldWorkersOnly')}</p>
       </section>
     );
 
   return (
     <div data-testid="admin-console">
       <section className="section">
-        <h1 tabIndex={-1}>{isAdmin ? 'Admin' : 'My sites’ people'}</h1>
+        <h1 tabIndex={-1}>{isAdmin ? t('title') : t('titleCoordinator')}</h1>
         <p className="muted">
-          {isAdmin ? 'Manage users, sites and who works where. Changes apply at once, also to people signed in now.' : 'The people assigned to your sites. Read-only: ask an admin to change them.'}{' '}
-          <a href="#/reference">API reference</a>
+          {isAdmin ? t('introAdmin') : t('introCoordinator')} <a href="#/reference">{tc('reference.title')}</a>
         </p>
         {!online && (
           <p className="banner offline" role="status">
-            You are offline. The admin console needs a connection.
+            {t('offline')}
           </p>
         )}
         {error && (
           <p className="banner error row between" role="alert" data-testid="admin-error">
-            <span>{error}</span>
+            <span dir="auto">{error}</span>
             <button type="button" className="secondary" onClick={() => void reload()}>
-              Retry
+              {tc('retry')}
             </button>
           </p>
         )}
-        {loaded && !loaded.complete && <p className="banner info">Showing the first pages only: there are more users or sites than this console lists.</p>}
+        {loaded && !loaded.complete && <p className="banner info">{t('incomplete')}</p>}
       </section>
-      {loaded === null && online && !error && <p className="muted" aria-busy="true">Loading…</p>}
+      {loaded === null && online && !error && <p className="muted" aria-busy="true">{tc('loading')}</p>}
       {loaded && (
         <>
           <AdminUsers users={loaded.users} entities={loaded.entities} editable={isAdmin} selfId={session.user.id} api={api} onChanged={reload} onError={fail} />

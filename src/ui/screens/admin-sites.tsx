@@ -2,17 +2,19 @@
 // The sites (entities) part of the admin console: the list, a form to add one, and renaming.
 // Read-only for coordinators, who see their own sites.
 import { type FormEvent, useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import type { Entity } from '@/protocol/pull';
 import { useToast } from '../components/toast';
 import type { AdminPartProps } from './admin-users';
 
 export function AdminSites(props: AdminPartProps) {
   const { entities, editable } = props;
+  const { t } = useTranslation('admin');
   return (
     <section className="section" aria-labelledby="admin-sites-heading">
-      <h2 id="admin-sites-heading">Sites</h2>
+      <h2 id="admin-sites-heading">{t('sites.heading')}</h2>
       {editable && <AddSite {...props} />}
-      {entities.length === 0 && <p className="empty">No sites yet.</p>}
+      {entities.length === 0 && <p className="empty">{t('sites.empty')}</p>}
       <ul className="list" data-testid="admin-sites">
         {entities.map((e) => (
           <li key={e.id} data-testid="admin-site" data-name={e.name}>
@@ -27,12 +29,19 @@ export function AdminSites(props: AdminPartProps) {
 function SiteLabel({ entity }: { readonly entity: Entity }) {
   return (
     <div style={{ padding: '0.6rem 0' }}>
-      <span className="title">{entity.name}</span> <span className="muted">· {entity.kind}</span>
+      <span className="title" dir="auto">
+        {entity.name}
+      </span>{' '}
+      <span className="muted">
+        · <span dir="auto">{entity.kind}</span>
+      </span>
     </div>
   );
 }
 
 function SiteRow({ entity, api, onChanged, onError }: AdminPartProps & { readonly entity: Entity }) {
+  const { t } = useTranslation('admin');
+  const { t: tc } = useTranslation('common');
   const toast = useToast();
   const [name, setName] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
@@ -44,7 +53,7 @@ function SiteRow({ entity, api, onChanged, onError }: AdminPartProps & { readonl
     setBusy(true);
     try {
       const renamed = await api.renameEntity(entity.id, name);
-      toast(`Renamed to ${renamed.name}.`);
+      toast(t('sites.renamed', { name: renamed.name }));
       setName(null);
       await onChanged();
     } catch (err) {
@@ -59,27 +68,32 @@ function SiteRow({ entity, api, onChanged, onError }: AdminPartProps & { readonl
       <div className="row between" style={{ padding: '0.6rem 0' }}>
         <SiteLabel entity={entity} />
         <button type="button" className="secondary" data-testid="admin-site-rename" onClick={() => setName(entity.name)}>
-          Rename<span className="visually-hidden"> {entity.name}</span>
+          {t('sites.rename')}
+          <span className="visually-hidden" dir="auto">
+            {' '}
+            {entity.name}
+          </span>
         </button>
       </div>
     );
   return (
     <form className="row" style={{ padding: '0.6rem 0' }} onSubmit={(e) => void save(e)}>
       <label htmlFor={inputId} className="visually-hidden">
-        New name of {entity.name}
+        {t('sites.newName', { name: entity.name })}
       </label>
-      <input id={inputId} data-testid="admin-site-name" type="text" value={name} onChange={(e) => setName(e.target.value)} style={{ flex: 1 }} autoFocus />
+      <input id={inputId} data-testid="admin-site-name" type="text" dir="auto" value={name} onChange={(e) => setName(e.target.value)} style={{ flex: 1 }} autoFocus />
       <button type="submit" data-testid="admin-site-save" disabled={busy}>
-        Save
+        {tc('save')}
       </button>
       <button type="button" className="secondary" onClick={() => setName(null)}>
-        Cancel
+        {tc('cancel')}
       </button>
     </form>
   );
 }
 
 function AddSite({ api, onChanged, onError }: AdminPartProps) {
+  const { t } = useTranslation('admin');
   const toast = useToast();
   const [name, setName] = useState('');
   const [kind, setKind] = useState('camp');
@@ -90,7 +104,7 @@ function AddSite({ api, onChanged, onError }: AdminPartProps) {
     setBusy(true);
     try {
       const site = await api.createEntity(name, kind);
-      toast(`${site.name} added.`);
+      toast(t('sites.added', { name: site.name }));
       setName('');
       await onChanged();
     } catch (err) {
@@ -102,19 +116,23 @@ function AddSite({ api, onChanged, onError }: AdminPartProps) {
 
   return (
     <details className="field">
-      <summary className="button secondary" data-testid="admin-add-site">Add a site</summary>
+      <summary className="button secondary" data-testid="admin-add-site">
+        {t('sites.add')}
+      </summary>
       <form onSubmit={(e) => void submit(e)} style={{ marginTop: '0.75rem' }}>
         <div className="field">
-          <label htmlFor="new-site-name">Name</label>
-          <input id="new-site-name" data-testid="new-site-name" type="text" required value={name} onChange={(e) => setName(e.target.value)} />
+          <label htmlFor="new-site-name">{t('name')}</label>
+          <input id="new-site-name" data-testid="new-site-name" type="text" dir="auto" required value={name} onChange={(e) => setName(e.target.value)} />
         </div>
         <div className="field">
-          <label htmlFor="new-site-kind">Kind</label>
-          <input id="new-site-kind" data-testid="new-site-kind" type="text" required value={kind} onChange={(e) => setKind(e.target.value)} aria-describedby="new-site-kind-hint" />
-          <p className="hint" id="new-site-kind-hint">For example camp, clinic, school.</p>
+          <label htmlFor="new-site-kind">{t('sites.kind')}</label>
+          <input id="new-site-kind" data-testid="new-site-kind" type="text" dir="auto" required value={kind} onChange={(e) => setKind(e.target.value)} aria-describedby="new-site-kind-hint" />
+          <p className="hint" id="new-site-kind-hint">
+            {t('sites.kindHint')}
+          </p>
         </div>
         <button type="submit" data-testid="new-site-submit" disabled={busy}>
-          {busy ? 'Adding…' : 'Add site'}
+          {busy ? t('adding') : t('sites.submit')}
         </button>
       </form>
     </details>

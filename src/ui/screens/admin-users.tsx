@@ -2,14 +2,13 @@
 // The users part of the admin console: the list (name, email, role, active, sites), a form to
 // add a user, and for each user an editor (admin-user-editor.tsx). Read-only for coordinators.
 import { type FormEvent, useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import type { AdminUser } from '@/protocol/admin';
 import { ROLES, type Role } from '@/protocol/auth';
 import type { Entity } from '@/protocol/pull';
 import type { AdminApi } from '../admin-api';
 import { useToast } from '../components/toast';
 import { AdminUserEditor } from './admin-user-editor';
-
-export const ROLE_LABELS: Readonly<Record<Role, string>> = { field_worker: 'Field worker', coordinator: 'Coordinator', admin: 'Admin' };
 
 export interface AdminPartProps {
   readonly entities: Entity[];
@@ -20,23 +19,28 @@ export interface AdminPartProps {
 }
 
 export function AdminUsers({ users, selfId, ...props }: AdminPartProps & { readonly users: AdminUser[]; readonly selfId: string }) {
+  const { t } = useTranslation('admin');
+  const { t: tc, i18n } = useTranslation('common');
   const [open, setOpen] = useState<string | null>(null);
   const names = new Map(props.entities.map((e) => [e.id, e.name]));
   return (
     <section className="section" aria-labelledby="admin-users-heading">
-      <h2 id="admin-users-heading">People</h2>
+      <h2 id="admin-users-heading">{t('users.heading')}</h2>
       {props.editable && <AddUser {...props} />}
-      {users.length === 0 && <p className="empty">No one yet.</p>}
+      {users.length === 0 && <p className="empty">{t('users.empty')}</p>}
       <ul className="list" data-testid="admin-users">
         {users.map((u) => (
           <li key={u.id} data-testid="admin-user" data-email={u.email} data-active={u.active} data-role={u.role}>
             <div className="row between" style={{ padding: '0.6rem 0' }}>
               <div>
                 <div className="title">
-                  {u.name} {!u.active && <span className="badge rejected">Deactivated</span>}
+                  <span dir="auto">{u.name}</span> {!u.active && <span className="badge rejected">{t('users.deactivated')}</span>}
                 </div>
                 <div className="muted">
-                  {u.email} · {ROLE_LABELS[u.role]} · <span data-testid="admin-user-sites">{u.role === 'admin' ? 'all sites' : u.entityIds.map((id) => names.get(id) ?? id).join(', ') || 'no sites'}</span>
+                  <span dir="ltr">{u.email}</span> · {tc(`role.${u.role}`)} ·{' '}
+                  <span data-testid="admin-user-sites" dir="auto">
+                    {u.role === 'admin' ? t('users.allSites') : new Intl.ListFormat(i18n.language, { style: 'short', type: 'unit' }).format(u.entityIds.map((id) => names.get(id) ?? id)) || t('users.noSites')}
+                  </span>
                 </div>
               </div>
               {props.editable && (
@@ -48,8 +52,11 @@ export function AdminUsers({ users, selfId, ...props }: AdminPartProps & { reado
                   data-testid="admin-user-manage"
                   onClick={() => setOpen(open === u.id ? null : u.id)}
                 >
-                  {open === u.id ? 'Close' : `Manage`}
-                  <span className="visually-hidden"> {u.name}</span>
+                  {open === u.id ? tc('close') : t('users.manage')}
+                  <span className="visually-hidden" dir="auto">
+                    {' '}
+                    {u.name}
+                  </span>
                 </button>
               )}
             </div>
@@ -62,6 +69,8 @@ export function AdminUsers({ users, selfId, ...props }: AdminPartProps & { reado
 }
 
 function AddUser({ api, onChanged, onError }: AdminPartProps) {
+  const { t } = useTranslation('admin');
+  const { t: tc } = useTranslation('common');
   const toast = useToast();
   const [form, setForm] = useState({ email: '', name: '', role: 'field_worker' as Role, password: '' });
   const [busy, setBusy] = useState(false);
@@ -72,7 +81,7 @@ function AddUser({ api, onChanged, onError }: AdminPartProps) {
     setBusy(true);
     try {
       const user = await api.createUser(form);
-      toast(`${user.name} can now sign in.`);
+      toast(t('users.added', { name: user.name }));
       setForm({ email: '', name: '', role: 'field_worker', password: '' });
       await onChanged();
     } catch (err) {
@@ -84,33 +93,37 @@ function AddUser({ api, onChanged, onError }: AdminPartProps) {
 
   return (
     <details className="field">
-      <summary className="button secondary" data-testid="admin-add-user">Add a user</summary>
+      <summary className="button secondary" data-testid="admin-add-user">
+        {t('users.add')}
+      </summary>
       <form onSubmit={(e) => void submit(e)} style={{ marginTop: '0.75rem' }}>
         <div className="field">
-          <label htmlFor="new-user-email">Email</label>
+          <label htmlFor="new-user-email">{t('email')}</label>
           <input id="new-user-email" data-testid="new-user-email" type="email" required autoComplete="off" value={form.email} onChange={set('email')} />
         </div>
         <div className="field">
-          <label htmlFor="new-user-name">Name</label>
-          <input id="new-user-name" data-testid="new-user-name" type="text" required value={form.name} onChange={set('name')} />
+          <label htmlFor="new-user-name">{t('name')}</label>
+          <input id="new-user-name" data-testid="new-user-name" type="text" dir="auto" required value={form.name} onChange={set('name')} />
         </div>
         <div className="field">
-          <label htmlFor="new-user-role">Role</label>
+          <label htmlFor="new-user-role">{t('role')}</label>
           <select id="new-user-role" data-testid="new-user-role" value={form.role} onChange={set('role')}>
             {ROLES.map((r) => (
               <option key={r} value={r}>
-                {ROLE_LABELS[r]}
+                {tc(`role.${r}`)}
               </option>
             ))}
           </select>
         </div>
         <div className="field">
-          <label htmlFor="new-user-password">Password</label>
+          <label htmlFor="new-user-password">{t('password')}</label>
           <input id="new-user-password" data-testid="new-user-password" type="password" required minLength={8} autoComplete="new-password" value={form.password} onChange={set('password')} aria-describedby="new-user-password-hint" />
-          <p className="hint" id="new-user-password-hint">At least 8 characters. Give it to the person; they sign in with it.</p>
+          <p className="hint" id="new-user-password-hint">
+            {t('users.passwordHint')}
+          </p>
         </div>
         <button type="submit" data-testid="new-user-submit" disabled={busy}>
-          {busy ? 'Adding…' : 'Add user'}
+          {busy ? t('adding') : t('users.submit')}
         </button>
       </form>
     </details>

@@ -2,6 +2,7 @@
 // #/reference: loads the OpenAPI document from the server and shows it (api-reference.tsx).
 // Open to anyone, signed in or not: it describes the API, nothing of anyone's data.
 import { useEffect, useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { ApiReference, type OpenApiLike } from './api-reference';
 
 /** The `op` of `#/reference?op=…`: the operation to scroll to. */
@@ -11,8 +12,9 @@ function operationInHash(): string | null {
 }
 
 export function ApiReferenceScreen() {
+  const { t } = useTranslation('common');
   const [doc, setDoc] = useState<OpenApiLike | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  const [error, setError] = useState(false);
 
   useEffect(() => {
     let cancelled = false;
@@ -22,7 +24,7 @@ export function ApiReferenceScreen() {
         const body = (await res.json()) as OpenApiLike;
         if (!cancelled) setDoc(body);
       },
-    ).catch(() => !cancelled && setError('The API reference needs a connection to the server.'));
+    ).catch(() => !cancelled && setError(true));
     return () => {
       cancelled = true;
     };
@@ -45,18 +47,19 @@ export function ApiReferenceScreen() {
     return (
       <main className="login">
         <p className="banner error" role="alert">
-          {error}
+          {t('reference.offline')}
         </p>
       </main>
     );
   if (!doc)
     return (
       <main className="login" aria-busy="true">
-        <p className="muted">Loading the API reference…</p>
+        <p className="muted">{t('reference.loading')}</p>
       </main>
     );
   return (
-    <main className="app" data-testid="api-reference">
+    // The reference is the API's own English text, whatever the app's language.
+    <main className="app" data-testid="api-reference" lang="en" dir="ltr">
       <ApiReference document={doc} />
     </main>
   );

@@ -1,9 +1,12 @@
-// The assessments of one entity, newest first, each with its sync badge; and "new assessment".
+// The assessments of one entity: search, filter and order, each row with its date, author and
+// sync badge (src/ui/lists/assessment-list.tsx); and "new assessment".
+import { useTranslation } from 'react-i18next';
 import type { Entity } from '@/protocol/pull';
-import { RecordBadge } from '../components/record-badge';
+import { AssessmentList } from '../lists/assessment-list';
 import type { RecordSyncStatus } from '../record-status';
 import { href } from '../routes';
 
+/** An assessment with its counts and sync state (the shape use-device-data's useAssessmentRows gives). */
 export interface AssessmentRow {
   readonly id: string;
   readonly title: string;
@@ -15,43 +18,24 @@ export interface AssessmentRow {
 export interface AssessmentListScreenProps {
   readonly entity: Entity | undefined;
   readonly entityId: string;
-  readonly rows: readonly AssessmentRow[] | undefined;
 }
 
-export function AssessmentListScreen({ entity, entityId, rows }: AssessmentListScreenProps) {
+export function AssessmentListScreen({ entity, entityId }: AssessmentListScreenProps) {
+  const { t } = useTranslation('lists');
   return (
     <section className="section" aria-labelledby="assessments-heading">
-      <nav className="breadcrumb" aria-label="Breadcrumb">
-        <a href={href({ name: 'entities' })}>Your sites</a> › {entity?.name ?? '…'}
+      <nav className="breadcrumb" aria-label={t('assessments.breadcrumb')}>
+        <a href={href({ name: 'entities' })}>{t('sites.heading')}</a> › <span dir="auto">{entity?.name ?? '…'}</span>
       </nav>
       <div className="row between">
-        <h1 id="assessments-heading">{entity?.name ?? 'Site'}</h1>
+        <h1 id="assessments-heading" dir="auto">
+          {entity?.name ?? t('assessments.siteFallback')}
+        </h1>
         <a className="button" href={href({ name: 'new-assessment', entityId })} data-testid="new-assessment">
-          New assessment
+          {t('assessments.new')}
         </a>
       </div>
-      {rows === undefined ? (
-        <p className="empty">Loading…</p>
-      ) : rows.length === 0 ? (
-        <p className="empty">No assessments yet.</p>
-      ) : (
-        <ul className="list" aria-label="Assessments">
-          {rows.map((r) => (
-            <li key={r.id}>
-              <a className="list-link" href={href({ name: 'assessment', assessmentId: r.id })} data-testid="assessment-item" data-record-id={r.id} data-status={r.status}>
-                <span>
-                  <span className="title">{r.title || '(untitled)'}</span>
-                  <br />
-                  <span className="muted">
-                    {r.answers} answer{r.answers === 1 ? '' : 's'} · {r.responses} response{r.responses === 1 ? '' : 's'}
-                  </span>
-                </span>
-                <RecordBadge status={r.status} />
-              </a>
-            </li>
-          ))}
-        </ul>
-      )}
+      <AssessmentList key={entityId} entityId={entityId} />
     </section>
   );
 }

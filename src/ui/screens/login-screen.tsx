@@ -3,6 +3,7 @@
 // (signing in needs the server once; after that the app works offline).
 import { LanguageSelect } from '../components/language-select';
 import { type FormEvent, useEffect, useRef, useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { LoginError, type LoginFailure, loginFailureText, type Session } from '../session';
 
 export interface LoginScreenProps {
@@ -15,6 +16,8 @@ export interface LoginScreenProps {
 }
 
 export function LoginScreen({ onLogin, online, notice, initialEmail }: LoginScreenProps) {
+  const { t } = useTranslation('auth');
+  const { t: tc } = useTranslation('common');
   const [email, setEmail] = useState(initialEmail ?? '');
   const [password, setPassword] = useState('');
   const [failure, setFailure] = useState<LoginFailure | null>(null);
@@ -49,19 +52,19 @@ export function LoginScreen({ onLogin, online, notice, initialEmail }: LoginScre
     <main className="login">
       <div className="section">
         <div className="row between">
-          <h1>Fieldsync</h1>
+          <h1>{tc('appName')}</h1>
           <LanguageSelect />
         </div>
-        <p className="muted">Sign in to collect assessments. Your work is kept on this device and sent when there is a connection.</p>
+        <p className="muted">{t('intro')}</p>
         {notice && <p className="banner info" role="status">{notice}</p>}
         {!online && (
           <p className="banner offline" role="status">
-            You are offline. Signing in needs a connection once.
+            {t('offline')}
           </p>
         )}
         <form onSubmit={(e) => void submit(e)} noValidate>
           <div className="field">
-            <label htmlFor="login-email">Email</label>
+            <label htmlFor="login-email">{t('email')}</label>
             <input
               ref={emailRef}
               id="login-email"
@@ -74,10 +77,10 @@ export function LoginScreen({ onLogin, online, notice, initialEmail }: LoginScre
               aria-invalid={missing.email || undefined}
               aria-describedby={missing.email ? 'login-email-error' : undefined}
             />
-            {missing.email && <p className="field-error" id="login-email-error">Enter your email.</p>}
+            {missing.email && <p className="field-error" id="login-email-error">{t('emailMissing')}</p>}
           </div>
           <div className="field">
-            <label htmlFor="login-password">Password</label>
+            <label htmlFor="login-password">{t('password')}</label>
             <input
               ref={passwordRef}
               id="login-password"
@@ -89,15 +92,15 @@ export function LoginScreen({ onLogin, online, notice, initialEmail }: LoginScre
               aria-invalid={missing.password || undefined}
               aria-describedby={missing.password ? 'login-password-error' : undefined}
             />
-            {missing.password && <p className="field-error" id="login-password-error">Enter your password.</p>}
+            {missing.password && <p className="field-error" id="login-password-error">{t('passwordMissing')}</p>}
           </div>
           {failure && (
             <p ref={errorRef} tabIndex={-1} className={`banner ${failure.kind === 'offline' ? 'offline' : 'error'}`} role="alert" style={{ margin: '0 0 0.85rem' }}>
-              {loginFailureText(failure)}
+              {loginFailureText(failure, t)}
             </p>
           )}
           <button type="submit" data-testid="login-submit" disabled={busy}>
-            {busy ? 'Signing in…' : 'Sign in'}
+            {busy ? t('submitting') : t('submit')}
           </button>
         </form>
       </div>

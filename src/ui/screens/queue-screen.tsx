@@ -3,9 +3,10 @@
 // of all unsynced work as a JSON file; and the uploads of photos and files, in bytes.
 import type { StatusCounts } from '@/client/outbox-queue';
 import type { OutboxEntry } from '@/client/db';
+import { useTranslation } from 'react-i18next';
 import { SYNC_STATUSES } from '@/core/outbox-state';
-import { ACTION_LABEL, clockTime, STATUS_LABEL, timeUntil } from '../format';
 import { MediaUploads } from '../components/media-uploads';
+import { ImportUnsynced } from '../components/import-unsynced';
 
 export interface QueueScreenProps {
   readonly entries: readonly OutboxEntry[] | undefined;
@@ -20,73 +21,77 @@ export interface QueueScreenProps {
   readonly confirm: (question: string) => boolean;
 }
 
-function nextRetry(e: OutboxEntry, now: number): string | null {
+type T = ReturnType<typeof useTranslation<'states'>>['t'];
+
+function nextRetry(t: T, language: string, e: OutboxEntry, now: number): string | null {
   if (e.status !== 'failed') return null;
-  if (e.nextAttemptAt === null) return 'at the next connection';
-  return e.nextAttemptAt <= now ? 'now' : `in ${timeUntil(e.nextAttemptAt, now)} (${clockTime(e.nextAttemptAt)})`;
+  if (e.nextAttemptAt === null) return t('queue.atNextConnection');
+  if (e.nextAttemptAt <= now) return t('queue.now');
+  const s = Math.max(1, Math.ceil((e.nextAttemptAt - now) / 1000));
+  const when = new Intl.RelativeTimeFormat(language, { numeric: 'always' }).format(s < 60 ? s : Math.ceil(s / 60), s < 60 ? 'second' : 'minute');
+  const time = new Intl.DateTimeFormat(language, { timeStyle: 'medium' }).format(e.nextAttemptAt);
+  return t('queue.retryAt', { when, time });
 }
 
-function outcome(e: OutboxEntry): string | null {
+function outcome(t: T, e: OutboxEntry): string | null {
   if (e.status !== 'conflict') return null;
-  return e.winner === 'server' ? 'Your edit lost to a later one; it is kept in the conflict log.' : 'Your edit won over an earlier one.';
+  return e.winner === 'server' ? t('queue.lost') : t('queue.won');
 }
 
 export function QueueScreen(p: QueueScreenProps) {
+  const { t, i18n } = useTranslation('states');
   const unsynced = p.counts.pending + p.counts.syncing + p.counts.failed + p.counts.rejected;
   return (
     <section className="section" aria-labelledby="queue-heading">
       <div className="row between">
-        <h1 id="queue-heading">Sync queue</h1>
+        <h1 id="queue-heading">{t('queue.heading')}</h1>
         <div className="row">
           <button type="button" className="secondary" onClick={p.onExport} disabled={unsynced === 0} data-testid="export-unsynced">
-            Export unsynced
+            {t('queue.export')}
           </button>
         </div>
       </div>
-      <p className="summary-counts" aria-label="Entries per status">
+      <p className="summary-counts" aria-label={t('queue.perStatus')}>
         {SYNC_STATUSES.filter((s) => p.counts[s] > 0).map((s) => (
           <span key={s} className={`badge ${s}`}>
-            {p.counts[s]} {STATUS_LABEL[s]}
+            {p.counts[s]} {t(`queue.status.${s}`)}
           </span>
         ))}
-        {SYNC_STATUSES.every((s) => p.counts[s] === 0) && <span className="muted">Nothing in the queue.</span>}
+        {SYNC_STATUSES.every((s) => p.counts[s] === 0) && <span className="muted">{t('queue.empty')}</span>}
       </p>
       {p.persisted === false && unsynced > 0 && (
         <p className="banner info" role="note">
-          This browser may clear stored data when the device runs low on space. Sync, or export your unsynced work, when you can.
+          {t('queue.mayEvict')}
         </p>
       )}
       {p.entries === undefined ? (
-        <p className="empty">Loading…</p>
+        <p className="empty">{t('queue.loading')}</p>
       ) : (
-        <ol className="list" aria-label="Outbox entries, oldest first">
+        <ol className="list" aria-label={t('queue.entries')}>
           {p.entries.map((e) => {
-            const retry = nextRetry(e, p.now);
-            const result = outcome(e);
+            const retry = nextRetry(t, i18n.language, e, p.now);
+            const result = outcome(t, e);
             const title = p.titles.get(e.recordId) ?? (typeof e.data?.title === 'string' ? e.data.title : e.recordId.slice(0, 8));
             return (
               <li key={e.changeId} className="queue-item" data-testid="queue-item" data-status={e.status} data-record-id={e.recordId} data-attempts={e.attempts}>
                 <div className="row between">
                   <span>
-                    <strong>
-                      {ACTION_LABEL[e.action]} {e.type}
-                    </strong>{' '}
-                    · {title}
+                    <strong>{t(`queue.action.${e.action}`, { type: t(`queue.type.${e.type}`) })}</strong> · <span dir="auto">{title}</span>
                   </span>
-                  <span className={`badge ${e.status}`}>{STATUS_LABEL[e.status]}</span>
+                  <span className={`badge ${e.status}`}>{t(`queue.status.${e.status}`)}</span>
                 </div>
                 <dl className="meta">
-                  <dt>Attempts</dt>
+                  <dt>{t('queue.attempts')}</dt>
                   <dd data-testid="queue-attempts">{e.attempts}</dd>
                   {e.lastError && (
                     <>
-                      <dt>Last error</dt>
+                      <dt>{t('queue.lastError')}</dt>
                       <dd data-testid="queue-error">{e.lastError}</dd>
                     </>
                   )}
                   {retry && (
                     <>
-                      <dt>Next retry</dt>
+                      <dt>{t('queue.nextRetry')}</dt>
                       <dd data-testid="queue-next-retry" data-next-attempt-at={e.status === 'failed' ? (e.nextAttemptAt ?? '') : ''}>
                         {retry}
                       </dd>
@@ -94,13 +99,13 @@ export function QueueScreen(p: QueueScreenProps) {
                   )}
                   {e.status === 'rejected' && (
                     <>
-                      <dt>Reason</dt>
+                      <dt>{t('queue.reason')}</dt>
                       <dd>{e.code}</dd>
                     </>
                   )}
                   {result && (
                     <>
-                      <dt>Result</dt>
+                      <dt>{t('queue.result')}</dt>
                       <dd>{result}</dd>
                     </>
                   )}
@@ -108,17 +113,17 @@ export function QueueScreen(p: QueueScreenProps) {
                 {(e.status === 'rejected' || e.status === 'failed') && (
                   <div className="row">
                     <button type="button" className="small" onClick={() => p.onRetry(e.changeId)} data-testid="queue-retry">
-                      Retry
+                      {t('queue.retry')}
                     </button>
                     <button
                       type="button"
                       className="danger secondary small"
                       data-testid="queue-discard"
                       onClick={() => {
-                        if (p.confirm(`Discard this change to “${title}”? It will not be sent, and cannot be recovered.`)) p.onDiscard(e.changeId);
+                        if (p.confirm(t('queue.confirmDiscard', { title }))) p.onDiscard(e.changeId);
                       }}
                     >
-                      Discard
+                      {t('queue.discard')}
                     </button>
                   </div>
                 )}
@@ -127,6 +132,7 @@ export function QueueScreen(p: QueueScreenProps) {
           })}
         </ol>
       )}
+      <ImportUnsynced />
       <MediaUploads />
     </section>
   );

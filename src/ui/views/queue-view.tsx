@@ -1,6 +1,7 @@
 'use client';
 // The sync queue screen, connected: the outbox live from IndexedDB (the same in every tab),
 // retry, discard, and the export of unsynced work as a downloaded JSON file.
+import { useTranslation } from 'react-i18next';
 import { useEngine, useSync } from '../engine-context';
 import { useToast } from '../components/toast';
 import { useOutbox } from '../hooks/use-device-data';
@@ -19,6 +20,7 @@ function download(blob: Blob, fileName: string): void {
 }
 
 export function QueueView() {
+  const { t } = useTranslation('states');
   const engine = useEngine();
   const toast = useToast();
   const outbox = useOutbox();
@@ -35,11 +37,11 @@ export function QueueView() {
       persisted={persisted}
       confirm={(q) => window.confirm(q)}
       onRetry={(id) => void engine.retry(id).catch(report)}
-      onDiscard={(id) => void engine.discard(id).then(() => toast('Change discarded'), report)}
+      onDiscard={(id) => void engine.discard(id).then(() => toast(t('queue.discarded')), report)}
       onExport={() => {
         void engine.exportUnsyncedBlob().then((blob) => {
           download(blob, `fieldsync-unsynced-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
-          toast('Unsynced work exported');
+          toast(t('queue.exported'));
         }, report);
       }}
     />

@@ -1,0 +1,43 @@
+// One row of an assessment list, always the same height (ROW_HEIGHT) so rows can be placed
+// before they are drawn and never push each other: title, when and by whom it was last
+// changed, answers, form, and its sync badge. A row still loading keeps its place.
+import { useTranslation } from 'react-i18next';
+import { RecordBadge } from '../components/record-badge';
+import type { ListRow } from '../hooks/use-list-query';
+import { href } from '../routes';
+
+/** Pixels; matches .vlist-row in global.css. */
+export const ROW_HEIGHT = 76;
+
+export function AssessmentListRow({ row }: { readonly row: ListRow | undefined }) {
+  const { t, i18n } = useTranslation('lists');
+  if (!row) return <span className="vlist-placeholder muted">{t('assessments.loadingRow')}</span>;
+  const date = row.updatedAt === null ? null : new Intl.DateTimeFormat(i18n.language, { dateStyle: 'medium', timeStyle: 'short' }).format(row.updatedAt);
+  const by = row.author.kind === 'you' ? t('row.byYou') : row.author.kind === 'named' ? t('row.byName', { name: row.author.name }) : null;
+  return (
+    <a className="list-link vlist-link" href={href({ name: 'assessment', assessmentId: row.id })} data-testid="assessment-item" data-record-id={row.id} data-status={row.status}>
+      <span className="vlist-text">
+        <span className="title" dir="auto">
+          {row.title || t('assessments.untitled')}
+        </span>
+        <span className="muted vlist-meta">
+          {date && <span data-testid="row-updated">{t('row.updated', { date })}</span>}
+          {by && (
+            <span data-testid="row-author" dir="auto">
+              {' '}
+              {by}
+            </span>
+          )}
+          <span> · {t('assessments.answers', { count: row.answers })}</span>
+          {row.formTitle && (
+            <span dir="auto">
+              {' · '}
+              {t('row.form', { title: row.formTitle })}
+            </span>
+          )}
+        </span>
+      </span>
+      <RecordBadge status={row.status} />
+    </a>
+  );
+}
