@@ -275,7 +275,7 @@ describe('the field app in a browser', () => {
     await lost.waitFor();
     expect(await lost.getByTestId('conflict-winner').textContent()).toContain(benTitle);
     expect(await lost.getByTestId('conflict-loser').textContent()).toContain(anaTitle);
-    expect(await lost.locator('[data-testid="conflict-winner"] dd[data-differs]').allTextContents()).toEqual([benTitle]);
+    await expect.poll(() => lost.locator('[data-testid="conflict-winner"] dd[data-differs]').allTextContents(), { timeout: 20_000 }).toEqual([benTitle]);
     await screenshot(ana, '08-device-edit-lost');
 
     // Cora reviews: winner and loser side by side, the title highlighted as the difference.
@@ -289,8 +289,9 @@ describe('the field app in a browser', () => {
     expect(await cora.getByTestId('conflict-item').count()).toBe(1);
     const winnerDiff = conflict.locator('[data-testid="conflict-winner"] dd[data-differs]');
     const loserDiff = conflict.locator('[data-testid="conflict-loser"] dd[data-differs]');
-    expect(await winnerDiff.allTextContents()).toEqual([benTitle]);
-    expect(await loserDiff.allTextContents()).toEqual([anaTitle]);
+    // The sides are drawn once the device has read the records and forms they name: wait for them.
+    await expect.poll(() => winnerDiff.allTextContents(), { timeout: 20_000 }).toEqual([benTitle]);
+    await expect.poll(() => loserDiff.allTextContents(), { timeout: 20_000 }).toEqual([anaTitle]);
     await screenshot(cora, '09-coordinator-conflict-review');
 
     await conflict.getByTestId('conflict-restore').click();
