@@ -35,7 +35,7 @@ export default tseslint.config(
   { files: ['src/protocol/**'], rules: forbid('core', 'client', 'server', 'app') },
   { files: ['src/core/**'], rules: forbid('client', 'server', 'app') },
   // Integration tests wire the real server handlers to the client engine, as the app does.
-  { files: ['src/client/**'], ignores: ['src/client/**/*.integration.test.ts'], rules: forbid('server', 'app') },
+  { files: ['src/client/**'], ignores: ['src/client/**/*.integration.test.ts', 'src/client/testing/in-process-world.ts'], rules: forbid('server', 'app') },
   { files: ['src/server/**'], rules: forbid('client', 'app') },
   { files: ['scripts/**', 'bench/**', 'e2e/**', '**/*.test.ts'], rules: { 'no-console': 'off' } },
   // Plain Node scripts (scripts/*.mjs) are outside tsconfig: lint them without type information.

@@ -5,9 +5,10 @@
 // (api-main.ts, no build) on a fresh PostgreSQL database. Every round runs each arm once, in
 // an order rotated round by round, so that a slow spell of a shared machine does not fall on
 // one arm only. Reports changes/s per arm and round, the medians, and each arm's ratio to the
-// first: of the medians, and the median of the per-round ratios.
+// first: of the medians, and the median of the per-round ratios. With `--work pull`, each run
+// is a fresh device pulling what one drain left on the server (the demo user's records).
 //
-//   npx tsx bench/ab-device-drain.ts --arm base:/path/to/other/checkout --arm new:. [--rounds 6] [--n 5000]
+//   npx tsx bench/ab-device-drain.ts --arm base:/path/to/other/checkout --arm new:. [--rounds 6] [--n 5000] [--work drain|pull]
 //     [--profile DIR]  (a CPU profile of the page's main thread for each arm's last run)
 //     [--trace]  (per run: IndexedDB transactions opened during the drain, by mode and stores, and
 //                 whatever timings the arm's code left in `globalThis.__h7` as {name: {n, ms}})
@@ -34,6 +35,7 @@ const { values } = parseArgs({
     arm: { type: 'string', multiple: true },
     profile: { type: 'string' },
     trace: { type: 'boolean', default: false },
+    work: { type: 'string', default: 'drain' },
   },
 });
 
@@ -51,6 +53,7 @@ const arms: Arm[] = (values.arm ?? []).map((spec) => {
 if (arms.length < 2) throw new Error('give at least two arms: --arm name:/path/to/checkout --arm …');
 const rounds = Number(values.rounds);
 const n = Number(values.n);
+if (values.work !== 'drain' && values.work !== 'pull') throw new Error('--work is drain or pull');
 
 async function bundleOf(root: string): Promise<string> {
   const out = await build({
@@ -69,14 +72,29 @@ async function bundleOf(root: string): Promise<string> {
   return out.outputFiles[0]!.text;
 }
 
+/** Records the user's pull serves, counted from Node page by page. */
+async function countPullable(base: string, token: string): Promise<number> {
+  let count = 0;
+  let cursor: string | null = null;
+  for (;;) {
+    const query: string = cursor === null ? '' : `?cursor=${encodeURIComponent(cursor)}`;
+    const res = await fetch(`${base}/api/v1/sync/pull${query}`, { headers: { authorization: `Bearer ${token}` } });
+    if (!res.ok) throw new Error(`pull: HTTP ${res.status}`);
+    const page = (await res.json()) as { changes: unknown[]; cursor: string; hasMore: boolean };
+    count += page.changes.length;
+    if (!page.hasMore) return count;
+    cursor = page.cursor;
+  }
+}
+
 type BenchWindow = typeof globalThis & {
   fieldsyncBench: {
-    createBrowserSyncEngine(o: { dbName: string }): Promise<{ store: { getState(): { counts: Record<string, number> } }; setToken(t: string): Promise<void> }>;
+    createBrowserSyncEngine(o: { dbName: string }): Promise<{ store: { getState(): { counts: Record<string, number>; lastSyncedAt: number | null } }; setToken(t: string): Promise<void>; listRecords(): Promise<unknown[]> }>;
     FieldsyncDb: new (name: string) => { close(): void };
     ensureDeviceId(db: unknown): Promise<string>;
     createRecord(ctx: unknown, input: unknown): Promise<unknown>;
   };
-  benchEngine: { store: { getState(): { counts: Record<string, number> } } };
+  benchEngine: { store: { getState(): { counts: Record<string, number>; lastSyncedAt: number | null } }; listRecords(): Promise<unknown[]> };
 };
 
 /** Counts IndexedDB transactions (from the first one after `__h7reset`) and reports them with `__h7`'s timings. */
@@ -177,20 +195,62 @@ try {
     return rate;
   };
 
+  /** A fresh device of the demo user pulls everything it may see: records per second. */
+  const pullArm = async (arm: Arm, run: number, profile: boolean, expected: number): Promise<number> => {
+    const context = await browser.newContext({ bypassCSP: true });
+    const page = await context.newPage();
+    await page.goto(`${base}/api/v1/health`);
+    await page.addScriptTag({ content: 'globalThis.__name = (f) => f;' });
+    await page.addScriptTag({ content: arm.bundle });
+    const cdp = profile ? await context.newCDPSession(page) : null;
+    if (cdp) {
+      await cdp.send('Profiler.enable');
+      await cdp.send('Profiler.start');
+    }
+    const t0 = performance.now();
+    await page.evaluate(
+      async ({ name, token }) => {
+        const w = globalThis as BenchWindow;
+        w.benchEngine = await w.fieldsyncBench.createBrowserSyncEngine({ dbName: name });
+        void (w.benchEngine as unknown as { setToken(t: string): Promise<void> }).setToken(token);
+      },
+      { name: `ab-pull-${arm.name}-${run}`, token },
+    );
+    await page.waitForFunction(() => (globalThis as BenchWindow).benchEngine.store.getState().lastSyncedAt !== null, undefined, { polling: 50, timeout: 10 * 60_000 });
+    const seconds = (performance.now() - t0) / 1000;
+    if (cdp && values.profile) {
+      const { profile: p } = await cdp.send('Profiler.stop');
+      mkdirSync(values.profile, { recursive: true });
+      writeFileSync(path.join(values.profile, `${arm.name}-pull.cpuprofile`), JSON.stringify(p));
+    }
+    const stored = await page.evaluate(async () => (await (globalThis as BenchWindow).benchEngine.listRecords()).length);
+    await context.close();
+    if (stored !== expected) throw new Error(`${arm.name}: ${stored} records pulled, ${expected} expected`);
+    return stored / seconds;
+  };
+
+  let serverRecords = 0;
+  if (values.work === 'pull') {
+    await runArm(arms[0]!, -1, false);
+    serverRecords = await countPullable(base, token);
+    console.log(`the server holds ${serverRecords} records for the demo user`);
+  }
+
   for (let round = 0; round < rounds; round++) {
     const order = arms.map((_, i) => arms[(i + round) % arms.length]!);
     const line: string[] = [];
     for (const arm of order) {
-      const rate = await runArm(arm, round, values.profile !== undefined && round === rounds - 1);
+      const profile = values.profile !== undefined && round === rounds - 1;
+      const rate = values.work === 'pull' ? await pullArm(arm, round, profile, serverRecords) : await runArm(arm, round, profile);
       arm.rates.push(rate);
       line.push(`${arm.name} ${Math.round(rate)}`);
     }
-    console.log(`round ${round + 1}: ${line.join(', ')} changes/s`);
+    console.log(`round ${round + 1}: ${line.join(', ')} ${values.work === 'pull' ? 'records' : 'changes'}/s`);
   }
   const first = arms[0]!;
   for (const arm of arms) {
     const perRound = arm.rates.map((r, i) => r / first.rates[i]!);
-    console.log(`${arm.name}: median ${Math.round(median(arm.rates))} changes/s, ×${(median(arm.rates) / median(first.rates)).toFixed(2)} of medians, ×${median(perRound).toFixed(2)} median per round`);
+    console.log(`${arm.name}: median ${Math.round(median(arm.rates))} ${values.work === 'pull' ? 'records' : 'changes'}/s, ×${(median(arm.rates) / median(first.rates)).toFixed(2)} of medians, ×${median(perRound).toFixed(2)} median per round`);
   }
 } finally {
   await browser.close();

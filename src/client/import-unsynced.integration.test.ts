@@ -4,49 +4,31 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Database, rows } from '@/server/db/database';
-import { testDatabases } from '@/server/db/test-databases';
-import { DEMO_ENTITIES, DEMO_PASSWORD } from '@/server/seed/demo';
-import { type TestServer, createTestServer } from '@/server/test-server';
+import { DEMO_ENTITIES } from '@/server/seed/demo';
+import type { TestServer } from '@/server/test-server';
 import { importUnsynced } from './import-unsynced';
-import { ControlledNetwork } from './testing/controlled-network';
-import { Device, idleAll } from './testing/device';
-import { FakeTime } from './testing/fake-env';
+import { type DemoUser, type InProcessWorld, inProcessWorld } from './testing/in-process-world';
+import { idleAll } from './testing/device';
+import type { FakeTime } from './testing/fake-env';
 import { currentUserId } from './token-user';
 import { UnsyncedFileError, parseUnsyncedFile } from './unsynced-file';
 
 const NORTH = DEMO_ENTITIES.campNorth.id;
 
+let world: InProcessWorld;
 let database: Database;
 let server: TestServer;
-let net: ControlledNetwork;
 let time: FakeTime;
-const devices: Device[] = [];
 
 beforeAll(async () => {
-  database = await testDatabases()[0]!.create();
-  server = await createTestServer(database, { syncRequestsPerMinute: 100_000 });
-  const api = server.api;
-  net = new ControlledNetwork({
-    'GET /api/v1/health': api.health,
-    'POST /api/v1/auth/login': api.login,
-    'POST /api/v1/sync/batch': api.syncPush,
-    'GET /api/v1/sync/pull': api.syncPull,
-  });
-  time = new FakeTime(server.clock.now());
+  world = await inProcessWorld();
+  ({ database, server, time } = world);
 }, 120_000);
 
-afterAll(async () => {
-  for (const d of devices) await d.close();
-  await database?.close();
-});
+afterAll(async () => world?.close());
 
-async function device(label: string, user: 'ana' | 'ben'): Promise<Device> {
-  const d = await Device.open(`${label}-${devices.length}`, net.fetch, time);
-  devices.push(d);
-  await d.login(`${user}@demo.fieldsync`, DEMO_PASSWORD);
-  await idleAll([d]);
-  return d;
-}
+const device = (label: string, user: DemoUser) => world.device(label, user);
+const stored = (id: string) => world.stored(id);
 
 /** How many times the server saw each change id, and the record it wrote. */
 async function seen(changeIds: readonly string[]): Promise<Map<string, number>> {
@@ -55,11 +37,6 @@ async function seen(changeIds: readonly string[]): Promise<Map<string, number>> 
     sql`select change_id, count(*)::int as n from sync_changes where change_id in (${sql.join(changeIds.map((c) => sql`${c}`), sql`, `)}) group by change_id`,
   );
   return new Map(found.map((r) => [r.change_id, r.n]));
-}
-
-async function stored(id: string) {
-  const [r] = await rows<{ version: number; data: Record<string, unknown>; deleted: boolean }>(database.db, sql`select version, data, deleted from records where id = ${id}`);
-  return r;
 }
 
 describe('importing unsynced work on another device', () => {

@@ -4,64 +4,41 @@ import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rows } from '@/server/db/database';
 import type { Database } from '@/server/db/database';
-import { testDatabases } from '@/server/db/test-databases';
 import { DEMO_ENTITIES, DEMO_PASSWORD } from '@/server/seed/demo';
-import { type TestServer, createTestServer } from '@/server/test-server';
+import type { TestServer } from '@/server/test-server';
 import { gzipText } from './compress';
 import type { FetchLike } from './env';
-import { ControlledNetwork } from './testing/controlled-network';
+import { type DemoUser, type InProcessWorld, inProcessWorld } from './testing/in-process-world';
+import type { ControlledNetwork } from './testing/controlled-network';
 import { createTransport } from './transport';
-import { Device, idleAll } from './testing/device';
-import { FakeTime } from './testing/fake-env';
+import { type Device, idleAll } from './testing/device';
+import type { FakeTime } from './testing/fake-env';
 
 const NORTH = DEMO_ENTITIES.campNorth.id;
 const SOUTH = DEMO_ENTITIES.campSouth.id;
 const RIVER = DEMO_ENTITIES.riverside.id;
 
+let world: InProcessWorld;
 let database: Database;
 let server: TestServer;
 let net: ControlledNetwork;
 let time: FakeTime;
-const devices: Device[] = [];
 
 beforeAll(async () => {
-  database = await testDatabases()[0]!.create();
-  server = await createTestServer(database, { syncRequestsPerMinute: 100_000 });
-  const api = server.api;
-  net = new ControlledNetwork({
-    'GET /api/v1/health': api.health,
-    'POST /api/v1/auth/login': api.login,
-    'POST /api/v1/sync/batch': api.syncPush,
-    'GET /api/v1/sync/pull': api.syncPull,
-    'GET /api/v1/sync/conflicts': api.syncConflicts,
-  });
-  time = new FakeTime(server.clock.now());
+  world = await inProcessWorld();
+  ({ database, server, net, time } = world);
 }, 120_000);
 
-afterAll(async () => {
-  for (const d of devices) await d.close();
-  await database?.close();
-});
+afterAll(async () => world?.close());
 
-async function device(label: string, user: 'ana' | 'ben' | 'cora'): Promise<Device> {
-  const d = await Device.open(`${label}-${devices.length}`, net.fetch, time);
-  devices.push(d);
-  await d.login(`${user}@demo.fieldsync`, DEMO_PASSWORD);
-  await idleAll([d]);
-  return d;
-}
+const device = (label: string, user: DemoUser) => world.device(label, user);
+const stored = (id: string) => world.stored(id);
 
-async function stored(id: string) {
-  const [r] = await rows<{ version: number; data: Record<string, unknown>; deleted: boolean }>(
-    database.db,
-    sql`select version, data, deleted from records where id = ${id}`,
-  );
-  return r;
-}
 async function changesSeen(recordId: string): Promise<number> {
   const [r] = await rows<{ n: number }>(database.db, sql`select count(*)::int as n from sync_changes where record_id = ${recordId}`);
   return r?.n ?? 0;
 }
+
 async function advance(ms: number, ds: Device[]) {
   time.advance(ms);
   server.clock.advance(ms);
@@ -93,10 +70,7 @@ describe('client engine against the real server', () => {
       return net.fetch(input, init);
     };
     const transport = createTransport({ fetch, baseUrl: 'http://fieldsync.test', timers: time, clock: time, compress: gzipText });
-    const ana = await Device.open(`gzip-${devices.length}`, fetch, time, { transport });
-    devices.push(ana);
-    await ana.login('ana@demo.fieldsync', DEMO_PASSWORD);
-    await idleAll([ana]);
+    const ana = await world.device('gzip', 'ana', { fetch, options: { transport } });
     ana.env.net.emit('offline');
     const made = [];
     for (let i = 0; i < 30; i++) made.push(await ana.engine.create({ type: 'assessment', entityId: NORTH, data: { title: `Household ${i}`, notes: 'shelter repair and clean water' } }));
