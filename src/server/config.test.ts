@@ -11,6 +11,13 @@ describe('configuration from the environment', () => {
     expect(() => configFromEnv({ FIELDSYNC_LOGIN_HASH_QUEUE: value })).toThrow(/FIELDSYNC_LOGIN_HASH_QUEUE must be a whole number, 0 or more/);
   });
 
+  it('reads FIELDSYNC_PREPARED_STATEMENTS as on or off, on by default, and refuses anything else', () => {
+    expect([undefined, '', 'on', 'true', '1', 'off', 'OFF', 'false', '0'].map((v) => configFromEnv({ FIELDSYNC_PREPARED_STATEMENTS: v }).preparedStatements)).toEqual([
+      true, true, true, true, true, false, false, false, false,
+    ]);
+    expect(() => configFromEnv({ FIELDSYNC_PREPARED_STATEMENTS: 'sometimes' })).toThrow(/FIELDSYNC_PREPARED_STATEMENTS must be on or off/);
+  });
+
   it('reads FIELDSYNC_TRUST_PROXY as the number of proxies in front of the server', () => {
     expect([undefined, '', 'false', '0', '1', 'true', '2'].map((v) => configFromEnv({ FIELDSYNC_TRUST_PROXY: v }).trustProxy)).toEqual([0, 0, 0, 0, 1, 1, 2]);
     expect(() => configFromEnv({ FIELDSYNC_TRUST_PROXY: 'yes' })).toThrow(/FIELDSYNC_TRUST_PROXY must be the number of proxies/);

@@ -5,6 +5,8 @@ import path from 'node:path';
 export interface Config {
   /** `postgres://…`; unset means the embedded PGlite database in `dataDir`. */
   readonly databaseUrl: string | undefined;
+  /** PostgreSQL: hot statements as named prepared statements; off for a pooler that cannot keep them. */
+  readonly preparedStatements: boolean;
   readonly dataDir: string;
   /** From FIELDSYNC_JWT_SECRET; unset means generated once and kept in the database. */
   readonly jwtSecret: string | undefined;
@@ -116,6 +118,14 @@ function s3Config(env: Env): S3Config | undefined {
   };
 }
 
+function onOff(env: Env, key: string, fallback: boolean): boolean {
+  const raw = env[key]?.trim().toLowerCase();
+  if (raw === undefined || raw === '') return fallback;
+  if (raw === 'on' || raw === 'true' || raw === '1') return true;
+  if (raw === 'off' || raw === 'false' || raw === '0') return false;
+  throw new Error(`${key} must be on or off, got ${JSON.stringify(env[key])}`);
+}
+
 function trustedProxies(raw: string | undefined): number {
   if (raw === undefined || raw === '' || raw === 'false') return 0;
   if (raw === 'true') return 1;
@@ -128,6 +138,7 @@ export function configFromEnv(env: Env = process.env): Config {
   const dataDir = path.resolve(/*turbopackIgnore: true*/ env.FIELDSYNC_DATA_DIR || path.join(process.cwd(), 'data', 'pglite'));
   return {
     databaseUrl: env.DATABASE_URL || undefined,
+    preparedStatements: onOff(env, 'FIELDSYNC_PREPARED_STATEMENTS', true),
     dataDir,
     jwtSecret: env.FIELDSYNC_JWT_SECRET || undefined,
     tokenTtlSeconds: int(env, 'FIELDSYNC_TOKEN_TTL_SECONDS', 7 * 24 * 3600),

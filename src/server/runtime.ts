@@ -24,7 +24,7 @@ export const drain = (holder.drain ??= new Drain());
 export async function boot(): Promise<{ api: Api; ctx: ServerContext }> {
   const config = configFromEnv();
   if (!config.databaseUrl) mkdirSync(config.dataDir, { recursive: true });
-  const database = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir });
+  const database = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir, preparedStatements: config.preparedStatements });
   try {
     await database.migrate();
     if (database.kind === 'pglite' && (await isEmpty(database.db))) {

@@ -1,9 +1,10 @@
-// On PostgreSQL: a connection that dies while a transaction holds it (the database restarting
+// On PostgreSQL: hot statements run as named prepared statements, with the rows rows() gives,
+// unless switched off or inside a transaction. A connection that dies while a transaction holds it (the database restarting
 // under load) fails that transaction only; the process goes on and the pool serves the next query.
 import { sql } from 'drizzle-orm';
 import pg from 'pg';
 import { describe, expect, it } from 'vitest';
-import { rows } from './database';
+import { openDatabase, prepared, rows } from './database';
 import { testDatabases } from './test-databases';
 
 const adminUrl = process.env.TEST_DATABASE_URL;
@@ -33,6 +34,42 @@ describe.runIf(adminUrl)('a PostgreSQL connection lost mid-transaction', () => {
       process.off('uncaughtException', onCrash);
       await admin.end();
       await database.close();
+    }
+  });
+});
+
+describe.runIf(adminUrl)('prepared statements on PostgreSQL', () => {
+  const listed = sql`select statement from pg_prepared_statements where statement like '%fieldsync-prepared-test%'`;
+  const probe = sql`select now() as at, ${5}::bigint as n, ${'x'}::text as t -- fieldsync-prepared-test`;
+
+  it('prepares a statement once per connection and reads its rows as rows() does', async () => {
+    const database = await openDatabase({ url: adminUrl, poolSize: 1 });
+    try {
+      const viaName = await prepared<{ at: unknown; n: unknown; t: unknown }>(database.db, probe);
+      const plain = await rows<{ at: unknown; n: unknown; t: unknown }>(database.db, probe);
+      expect(viaName.map((r) => [typeof r.at, r.n, r.t])).toEqual(plain.map((r) => [typeof r.at, r.n, r.t]));
+      expect(typeof viaName[0]!.at).toBe('string');
+      await prepared(database.db, probe);
+      const names = await rows<{ statement: string }>(database.db, listed);
+      expect(names.filter((r) => r.statement.startsWith('select now()'))).toHaveLength(1);
+    } finally {
+      await database.close();
+    }
+  });
+
+  it('prepares nothing when switched off, or inside a transaction', async () => {
+    const off = await openDatabase({ url: adminUrl, poolSize: 1, preparedStatements: false });
+    const on = await openDatabase({ url: adminUrl, poolSize: 1 });
+    try {
+      await prepared(off.db, probe);
+      expect(await rows(off.db, listed)).toEqual([]);
+      await on.db.transaction(async (tx) => {
+        await prepared(tx, probe);
+        expect(await rows(tx, listed)).toEqual([]);
+      });
+    } finally {
+      await off.close();
+      await on.close();
     }
   });
 });

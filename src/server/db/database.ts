@@ -5,6 +5,8 @@ import { type SQL } from 'drizzle-orm';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
+import { createHash } from 'node:crypto';
+import { PgDialect } from 'drizzle-orm/pg-core';
 import pg from 'pg';
 import { migratePglite, migratePostgres } from './migrate';
 import * as schema from './schema';
@@ -35,16 +37,18 @@ export interface OpenOptions {
   dataDir?: string | undefined;
   /** Pool size for PostgreSQL. */
   poolSize?: number;
+  /** PostgreSQL: run the statements given to prepared() as named prepared statements (default true). */
+  preparedStatements?: boolean;
   /** PGlite: start from this dumped data folder (tests start from a migrated template). */
   loadDataDir?: Blob | File;
 }
 
 export async function openDatabase(opts: OpenOptions): Promise<Database> {
-  if (opts.url) return openPostgres(opts.url, opts.poolSize ?? 10);
+  if (opts.url) return openPostgres(opts.url, opts.poolSize ?? 10, opts.preparedStatements ?? true);
   return openPglite(opts.dataDir, opts.loadDataDir);
 }
 
-async function openPostgres(url: string, max: number): Promise<Database> {
+async function openPostgres(url: string, max: number, preparedStatements: boolean): Promise<Database> {
   const pool = new pg.Pool({
     connectionString: url,
     max,
@@ -57,6 +61,7 @@ async function openPostgres(url: string, max: number): Promise<Database> {
   // 'error' on the client as well as failing its query, and the pool listens only while idle.
   pool.on('connect', (client) => client.on('error', () => {}));
   const db = drizzlePg(pool, { schema }) as unknown as Db;
+  if (preparedStatements) NAMED.set(db, namedRunner(pool));
   let closed = false;
   return {
     kind: 'postgres',
@@ -90,6 +95,40 @@ async function openPglite(dataDir: string | undefined, loadDataDir: Blob | File 
       if (!client.closed) await client.close();
     },
   };
+}
+
+/** The pool-level handles whose prepared() statements run named, and how. */
+const NAMED = new WeakMap<object, (query: SQL) => Promise<unknown[]>>();
+
+// Types drizzle's node-postgres session reads as text in raw queries (timestamps, dates,
+// intervals and their arrays), so a named statement's rows are the rows rows() gives.
+const AS_TEXT = new Set([1082, 1114, 1115, 1182, 1184, 1185, 1186, 1187, 1231]);
+const rawTypes = {
+  getTypeParser: (id: number, format?: 'text' | 'binary') => (AS_TEXT.has(id) ? (v: string) => v : pg.types.getTypeParser(id, format)),
+};
+
+/**
+ * Runs a statement as a prepared statement named after its text: each connection of the pool
+ * parses and plans it once, then only binds and runs it.
+ */
+function namedRunner(pool: pg.Pool): (query: SQL) => Promise<unknown[]> {
+  const dialect = new PgDialect();
+  return async (query) => {
+    const { sql: text, params } = dialect.sqlToQuery(query);
+    const name = `fs_${createHash('sha1').update(text).digest('base64url').slice(0, 20)}`;
+    const result = await pool.query({ name, text, values: params as unknown[], types: rawTypes } as pg.QueryConfig);
+    return result.rows;
+  };
+}
+
+/**
+ * rows() for a hot statement whose text is the same on every call (its data in parameters):
+ * on PostgreSQL, outside a transaction, it runs as a named prepared statement (every distinct
+ * text stays prepared on every connection, so never pass text built from data).
+ */
+export async function prepared<T>(ex: Executor, query: SQL): Promise<T[]> {
+  const named = NAMED.get(ex);
+  return named ? ((await named(query)) as T[]) : rows<T>(ex, query);
 }
 
 /** Runs raw SQL and returns its rows, on either driver. */

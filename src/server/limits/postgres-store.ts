@@ -3,7 +3,7 @@
 // concurrent consumes of one key queue on its row and none is lost. Rows whose budget is whole
 // again are deleted at most once a minute per instance.
 import { sql } from 'drizzle-orm';
-import { type Db, rows } from '../db/database';
+import { type Db, prepared } from '../db/database';
 import { type LimitStore, SWEEP_EVERY_US } from './store';
 
 export function postgresStore(db: Db, onSweepError: (e: unknown) => void = () => {}): LimitStore {
@@ -20,7 +20,7 @@ export function postgresStore(db: Db, onSweepError: (e: unknown) => void = () =>
       const step = sql`${cost}::bigint * ${intervalUs}::bigint`;
       const limit = sql`${now} + ${burst}::bigint * ${intervalUs}::bigint`;
       // `prev` reads the snapshot from before the upsert: the state a denial is measured against.
-      const [row] = await rows<{ tat: string | number | null; prev: string | number | null }>(
+      const [row] = await prepared<{ tat: string | number | null; prev: string | number | null }>(
         db,
         sql`with prev as (select tat from rate_limits where key = ${key}),
                  up as (

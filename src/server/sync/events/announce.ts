@@ -5,7 +5,7 @@
 // at once). A writer that calls deferNotices() in its transaction silences those two triggers
 // for it, and must call announce() once it has committed, with what it wrote.
 import { sql } from 'drizzle-orm';
-import type { Executor } from '../../db/database';
+import { type Executor, prepared } from '../../db/database';
 import { EVENTS_CHANNEL, type Notice } from './notice';
 
 /** PostgreSQL refuses a NOTIFY payload of 8000 bytes or more. */
@@ -25,7 +25,7 @@ export async function announce(ex: Executor, notices: readonly Notice[]): Promis
     payloads.push(payload.length > MAX_PAYLOAD ? JSON.stringify(everything(notice)) : payload);
   }
   if (payloads.length === 0) return;
-  await ex.execute(sql`select pg_notify(${EVENTS_CHANNEL}, p) from jsonb_array_elements_text(${JSON.stringify(payloads)}::jsonb) as p`);
+  await prepared(ex, sql`select pg_notify(${EVENTS_CHANNEL}, p) from jsonb_array_elements_text(${JSON.stringify(payloads)}::jsonb) as p`);
 }
 
 function everything(notice: Notice): Notice {

@@ -5,7 +5,7 @@
 import { sql } from 'drizzle-orm';
 import { type Caller, type CallerRow, callerQuery, toCaller, verifyBearer } from '../../auth/authenticate';
 import type { ServerContext } from '../../context';
-import { rows } from '../../db/database';
+import { prepared } from '../../db/database';
 
 export interface PullCaller {
   readonly caller: Caller;
@@ -15,7 +15,7 @@ export interface PullCaller {
 
 export async function loadPullCaller(ctx: ServerContext, request: Request): Promise<PullCaller> {
   const userId = await verifyBearer(ctx, request);
-  const [row] = await rows<CallerRow & { set_xmin: string }>(
+  const [row] = await prepared<CallerRow & { set_xmin: string }>(
     ctx.database.db,
     sql`select c.*, pg_snapshot_xmin(pg_current_snapshot())::text as set_xmin from (${callerQuery(userId)}) c`,
   );

@@ -12,7 +12,7 @@
 // of data bytes stays within the budget (the first row always, so the feed moves on past a
 // record larger than the budget), and the server never loads more than that from the database.
 import { sql } from 'drizzle-orm';
-import { type Executor, rows } from '../../db/database';
+import { type Executor, prepared } from '../../db/database';
 import { RECORD_COLUMNS, type RecordRow } from '../record-row';
 import type { FeedPosition } from './pull-cursor';
 import type { PullPlan } from './pull-plan';
@@ -67,7 +67,7 @@ export async function readFeed(
   const changed = watermark === undefined
     ? sql`false`
     : sql`exists (select 1 from entities e where e.id = any(${uuidArray(plan.entityIds)}::uuid[]) and e.txid >= ${watermark}::xid8)`;
-  const result = await rows<Raw>(
+  const result = await prepared<Raw>(
     ex,
     sql`with snap as materialized (
         select pg_snapshot_xmin(pg_current_snapshot()) as xmin, pg_snapshot_xmax(pg_current_snapshot()) as xmax

@@ -10,7 +10,7 @@
 import { type SQL, sql } from 'drizzle-orm';
 import type { RecordState } from '@/core/apply-change';
 import { type CallerRow, type Caller, callerQuery, toCaller } from '../../auth/authenticate';
-import { type DatabaseKind, type Executor, rows } from '../../db/database';
+import { type DatabaseKind, type Executor, prepared, rows } from '../../db/database';
 import { lockRecords, lockStatement, uuidArrayParam } from './lock-records';
 import type { SeenChange } from './plan-batch';
 import { type TextRecordRow, textRowToState } from './record-state';
@@ -41,7 +41,7 @@ export async function loadCallerAndBatch(
   recordIds: readonly string[],
   changeIds: readonly string[],
 ): Promise<CallerAndBatch> {
-  const loaded = await rows<LoadRow>(db, loadStatement(uuidArrayParam(recordIds), uuidArrayParam(changeIds), false, callerQuery(userId)));
+  const loaded = await prepared<LoadRow>(db, loadStatement(uuidArrayParam(recordIds), uuidArrayParam(changeIds), false, callerQuery(userId)));
   const head = loaded.find((r) => r.head);
   const caller = head?.head === true && head.caller ? (JSON.parse(head.caller) as CallerRow) : null;
   return { caller: toCaller(caller), loaded: toLoaded(loaded) };

@@ -10,7 +10,7 @@
 // writer deleted: it takes a share lock on each such record, which waits for a deleting writer
 // and then sees the record as that writer left it, and blocks deleters until it commits.
 import { type SQL, sql } from 'drizzle-orm';
-import { type Executor, rows } from '../../db/database';
+import { type Executor, prepared } from '../../db/database';
 import type { RecordData } from '@/protocol/records';
 import { storedResult } from './change-results';
 import { uuidArrayParam } from './lock-records';
@@ -108,7 +108,7 @@ export async function writeBatch(tx: Executor, plan: BatchPlan, meta: WriteMeta)
   if (parts.length === 0) return;
   // Data-modifying CTEs run to completion whether or not they are read.
   const expected = records.length + log.length + plan.references.length;
-  await rows(tx, sql`with ${sql.join(parts, sql`, `)} select fieldsync_expect_rows(${counted.length > 0 ? sql.join(counted, sql` + `) : sql`0`}, ${expected}) as written`);
+  await prepared(tx, sql`with ${sql.join(parts, sql`, `)} select fieldsync_expect_rows(${counted.length > 0 ? sql.join(counted, sql` + `) : sql`0`}, ${expected}) as written`);
 }
 
 /**
