@@ -97,4 +97,30 @@ describe('engine pull', () => {
     expect(await h.engine.listRecords()).toEqual([]);
     expect(await h.engine.listRecords({ includeDeleted: true, entityId: ENTITY, type: 'assessment' })).toHaveLength(1);
   });
+
+  it('asks for the next page while storing one, and a page that fails to store leaves the cursor at the last stored page', async () => {
+    await started();
+    for (let i = 1; i <= 6; i++) theirs(i, { i });
+    const { pullAll } = await import('./pull');
+    const storedWhenAsked: Array<unknown> = [];
+    let breakPage = 2;
+    const transport = {
+      ...h.engine.transport,
+      pull: async (token: string, cursor: string | null, limit: number) => {
+        storedWhenAsked.push((await h.engine.db.meta.get('cursor'))?.value ?? null);
+        const page = await h.engine.transport.pull(token, cursor, limit);
+        // A record without an id cannot be stored: this page's transaction fails.
+        if (--breakPage === 0) return { ...page, changes: [{ ...page.changes[0]!, id: undefined as unknown as string }] };
+        return page;
+      },
+    };
+    await h.engine.db.meta.delete('cursor');
+    const run = { db: h.engine.db, now: h.env.time.now, transport, token: h.server.validToken, limit: 2, onProgress: () => undefined };
+    await expect(pullAll(run)).rejects.toThrow();
+    // Page 2 was asked for before page 1 was stored; page 3 before page 2 failed.
+    expect(storedWhenAsked).toEqual([null, null, '2']);
+    expect(await h.engine.db.meta.get('cursor')).toEqual({ key: 'cursor', value: '2' });
+    await pullAll(run);
+    expect((await h.engine.listRecords()).map((r) => r.data)).toEqual([1, 2, 3, 4, 5, 6].map((i) => ({ i })));
+  });
 });

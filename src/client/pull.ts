@@ -25,20 +25,33 @@ export async function pullAll(ctx: PullContext): Promise<{ pages: number; record
   let records = 0;
   let restarted = false;
   ctx.onProgress(pages, records);
+  const fetchPage = (cursor: string | null): Promise<PullResponse> => {
+    const page = ctx.transport.pull(ctx.token, cursor, ctx.limit);
+    // Awaited later, or dropped when storing the page before it failed: never unhandled.
+    page.catch(() => {});
+    return page;
+  };
+  let cursor = (await getMeta<string>(ctx.db, META.cursor)) ?? null;
+  let next = fetchPage(cursor);
   for (;;) {
-    const cursor = (await getMeta<string>(ctx.db, META.cursor)) ?? null;
     let page: PullResponse;
     try {
-      page = await ctx.transport.pull(ctx.token, cursor, ctx.limit);
+      page = await next;
     } catch (e) {
       if (e instanceof HttpError && e.code === 'INVALID_CURSOR' && cursor !== null && !restarted) {
         restarted = true;
         await ctx.db.meta.delete(META.cursor);
+        cursor = null;
+        next = fetchPage(cursor);
         continue;
       }
       throw e;
     }
+    // The next page is on its way while this one is stored (the two take about as long); the
+    // stored cursor still moves only with the page it belongs to.
+    if (page.hasMore) next = fetchPage(page.cursor);
     await storePage(ctx.db, page, ctx.now());
+    cursor = page.cursor;
     pages += 1;
     records += page.changes.length;
     ctx.onProgress(pages, records);
