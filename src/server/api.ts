@@ -26,6 +26,7 @@ import { pushHandler } from './sync/push/push-handler';
 import { listConflicts } from './sync/conflicts/list-conflicts';
 import { resolveConflict } from './sync/conflicts/resolve-conflict';
 import { syncStatus } from './sync/status/sync-status';
+import { listUserNames } from './sync/users/list-user-names';
 import { liveEvents } from './sync/events/events-handler';
 import { addressLimited } from './limits/charge';
 import { createMediaService } from './media/media-service';
@@ -69,6 +70,7 @@ export function createApi(ctx: ServerContext) {
     syncConflicts: h(listConflicts),
     syncResolve: h(resolveConflict),
     syncStatus: h(syncStatus),
+    syncUsers: h(listUserNames),
     syncEvents: h(liveEvents),
     mediaUploadCreate: hStream(media.createUpload),
     mediaUpload: hStream(media.upload),

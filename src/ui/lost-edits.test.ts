@@ -73,6 +73,15 @@ describe('your edits that lost', () => {
     expect(items.map((i) => i.otherDevice).sort()).toEqual([false, true]);
   });
 
+  it('names the winner offline from the names kept on the device, and prefers the log’s name', () => {
+    const kept = new Map([['u-ben', 'Ben Field']]);
+    expect(mergeLostEdits([deviceLoss(stamp(10))], null, me, kept)[0]?.won?.userName).toBe('Ben Field');
+    expect(mergeLostEdits([deviceLoss(stamp(10))], null, me)[0]?.won?.userName).toBeUndefined();
+    const entry = conflict({ loserHlc: stamp(10) });
+    const withName = { ...entry, winner: { ...entry.winner, userName: 'Ben F.' } };
+    expect(mergeLostEdits([deviceLoss(stamp(10))], [withName], me, kept)[0]?.won?.userName).toBe('Ben F.');
+  });
+
   it('counts a record showing the lost data again as restored, even offline', () => {
     expect(mergeLostEdits([deviceLoss(stamp(10), true)], null, me)[0]?.outcome).toBe('restored');
   });

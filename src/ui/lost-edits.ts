@@ -47,14 +47,28 @@ function outcomeOf(c: ConflictEntry): LostOutcome {
 
 const stampsOf = (c: ConflictEntry) => [c.loser.hlc, ...(c.clamped ? [c.clamped.originalHlc] : [])];
 
-export function mergeLostEdits(device: readonly DeviceLoss[], log: readonly ConflictEntry[] | null, me: { userId: string; deviceId: string | null }): LostItem[] {
+/** The side with its author's name from the device's kept names (user-names.ts) when the log gave none. */
+function named(side: LostSide, names: ReadonlyMap<string, string>): LostSide {
+  if (side.userName !== undefined || side.userId === null) return side;
+  const name = names.get(side.userId.toLowerCase());
+  return name === undefined ? side : { ...side, userName: name };
+}
+
+export function mergeLostEdits(
+  device: readonly DeviceLoss[],
+  log: readonly ConflictEntry[] | null,
+  me: { userId: string; deviceId: string | null },
+  names: ReadonlyMap<string, string> = new Map(),
+): LostItem[] {
   const mineInLog = (log ?? []).filter((c) => c.loser.userId === me.userId);
   const used = new Set<string>();
   const items: LostItem[] = device.map((d) => {
     const c = mineInLog.find((x) => x.recordId === d.recordId && x.loser.deviceId === me.deviceId && stampsOf(x).includes(d.mine.hlc));
     if (c) used.add(c.id);
     const outcome: LostOutcome = d.restoredOnDevice ? 'restored' : c ? outcomeOf(c) : 'open';
-    const won = c && d.won ? { ...d.won, userName: c.winner.userName } : d.won;
+    const fromLog = c && d.won ? { ...d.won, userName: c.winner.userName } : d.won;
+    // Offline, or for a user the log no longer names: the name the device kept.
+    const won = fromLog ? named(fromLog, names) : fromLog;
     return { key: d.changeId, recordId: d.recordId, mine: d.mine, won, outcome, otherDevice: false, conflictId: c?.id ?? null };
   });
   for (const c of mineInLog) {
@@ -63,7 +77,7 @@ export function mergeLostEdits(device: readonly DeviceLoss[], log: readonly Conf
       key: c.id,
       recordId: c.recordId,
       mine: { data: c.loser.data, deleted: c.loser.deleted, hlc: c.loser.hlc, userId: c.loser.userId },
-      won: { data: c.winner.data, deleted: c.winner.deleted, hlc: c.winner.hlc, userId: c.winner.userId, userName: c.winner.userName },
+      won: named({ data: c.winner.data, deleted: c.winner.deleted, hlc: c.winner.hlc, userId: c.winner.userId, userName: c.winner.userName }, names),
       outcome: outcomeOf(c),
       otherDevice: me.deviceId === null || c.loser.deviceId !== me.deviceId,
       conflictId: c.id,

@@ -41,6 +41,7 @@ export const API_ROUTES = {
   '/api/v1/sync/conflicts': { GET: 'syncConflicts' },
   '/api/v1/sync/resolve': { POST: 'syncResolve' },
   '/api/v1/sync/status': { GET: 'syncStatus' },
+  '/api/v1/sync/users': { GET: 'syncUsers' },
   '/api/v1/sync/events': { GET: 'syncEvents' },
   '/api/v1/media/uploads': { POST: 'mediaUploadCreate' },
   '/api/v1/media/uploads/[id]': { HEAD: 'mediaUpload', PATCH: 'mediaUpload', DELETE: 'mediaUpload' },

@@ -125,6 +125,8 @@ describe.each(testDatabases())('every route answers as documented on $name', (fa
     expect((await call('POST', '/api/v1/sync/resolve', 'cora', { conflictId, action: 'accept' })).status).toBe(409);
     expect((await call('GET', '/api/v1/sync/status', 'ana')).status).toBe(200);
     expect((await call('GET', '/api/v1/sync/status', 'not.a.token')).status).toBe(401);
+    expect((await call('GET', '/api/v1/sync/users', 'ana')).status).toBe(200);
+    expect((await call('GET', '/api/v1/sync/users', 'not.a.token')).status).toBe(401);
     expect((await call('GET', '/api/v1/sync/events', 'ana')).status).toBe(200);
     expect((await call('GET', '/api/v1/sync/events', undefined)).status).toBe(401);
 

@@ -25,6 +25,7 @@ import { PullQuerySchema, PullResponseSchema } from '@/protocol/pull';
 import { ChangeSchema, PushRequestSchema, PushResponseSchema } from '@/protocol/push';
 import { IdSchema } from '@/protocol/records';
 import { HealthResponseSchema, SyncStatusResponseSchema } from '@/protocol/status';
+import { UserNamesResponseSchema } from '@/protocol/users';
 import type { API_ROUTES } from '../node/api-routes';
 
 export interface RouteDoc {
@@ -225,6 +226,16 @@ export const ROUTE_DOCS: RouteDocs = {
       summary: "The caller's sync status",
       access: 'any user',
       responses: ok('server clock, open conflicts, last push and pull', SyncStatusResponseSchema),
+      errors: [],
+    },
+  },
+  '/api/v1/sync/users': {
+    GET: {
+      summary: 'Names of the users who may have written what the caller sees',
+      description:
+        "The caller, every user assigned to one of the caller's entities, and the admins, by id and name (deactivated users too: their records keep their id). At most 5000, the caller first.",
+      access: 'any user',
+      responses: ok('the users, by id and name', UserNamesResponseSchema),
       errors: [],
     },
   },

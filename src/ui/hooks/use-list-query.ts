@@ -3,16 +3,19 @@
 // [entityId+type+hlc] index a page at a time, so no single read blocks the page and only ids
 // reach React state), the rows on screen, the forms to filter by, and each site's counts.
 import Dexie from 'dexie';
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import type { FieldsyncDb, LocalRecord, SyncEngine } from '@/client';
+import { META, getMeta } from '@/client/db';
 import { formsForEntity } from '@/client/forms';
 import { currentUserId } from '@/client/token-user';
 import { useEngine } from '../engine-context';
 import { asAssessment } from '../forms';
 import { type Author, type CompactRow, type ListQuery, type RecordSets, authorOf, selectIds, stampTime } from '../lists/list-query';
+import { fetchUserNames, readUserNames, saveUserNames } from '../lists/user-names';
 import type { RecordSyncStatus } from '../record-status';
 import { statuses } from './use-device-data';
 import { useLiveQuery } from './use-live-query';
+import { useOnline } from './use-online';
 
 /** Records read per IndexedDB request: small enough that each read is a short task. */
 const PAGE = 400;
@@ -93,7 +96,7 @@ export function useListRows(entityId: string, ids: readonly string[]): ReadonlyM
     const st = await statuses(engine, records);
     const me = await currentUserId(engine.db);
     const forms = new Map((await formsForEntity(engine.db, entityId)).map((f) => [f.id, f.title]));
-    const names = new Map<string, string>();
+    const names = await readUserNames(engine.db);
     return new Map(
       records.map((r) => {
         const status = st.get(r.id) ?? 'synced';
@@ -112,6 +115,32 @@ export function useListRows(entityId: string, ids: readonly string[]): ReadonlyM
       }),
     );
   }, [engine, entityId, key]);
+}
+
+/**
+ * While online, asks the server for the names of the users whose records the lists show: once
+ * when the list opens, and again when a row names an author the device has not asked about
+ * yet. The names are kept on the device (user-names.ts), where the rows read them.
+ */
+export function useUserNamesRefresh(unknownAuthors: readonly string[]): void {
+  const engine = useEngine();
+  const online = useOnline();
+  const asked = useRef<Set<string> | null>(null);
+  const key = [...new Set(unknownAuthors)].sort().join(',');
+  useEffect(() => {
+    if (!online) return;
+    const ids = key === '' ? [] : key.split(',');
+    if (asked.current !== null && ids.every((id) => asked.current?.has(id))) return;
+    const seen = asked.current ?? new Set<string>();
+    for (const id of ids) seen.add(id);
+    asked.current = seen;
+    void (async () => {
+      const token = await getMeta<string>(engine.db, META.token);
+      if (typeof token !== 'string') return;
+      const users = await fetchUserNames(token);
+      if (users) await saveUserNames(engine.db, users);
+    })().catch(() => undefined);
+  }, [engine, online, key]);
 }
 
 /** The forms an entity's assessments may come from, for the form filter. */

@@ -13,7 +13,7 @@ export function AssessmentListRow({ row }: { readonly row: ListRow | undefined }
   const { t, i18n } = useTranslation('lists');
   if (!row) return <span className="vlist-placeholder muted">{t('assessments.loadingRow')}</span>;
   const date = row.updatedAt === null ? null : new Intl.DateTimeFormat(i18n.language, { dateStyle: 'medium', timeStyle: 'short' }).format(row.updatedAt);
-  const by = row.author.kind === 'you' ? t('row.byYou') : row.author.kind === 'named' ? t('row.byName', { name: row.author.name }) : null;
+  const by = row.author.kind === 'you' ? t('row.byYou') : row.author.kind === 'named' ? t('row.byName', { name: row.author.name }) : t('row.byOther');
   return (
     <a className="list-link vlist-link" href={href({ name: 'assessment', assessmentId: row.id })} data-testid="assessment-item" data-record-id={row.id} data-status={row.status}>
       <span className="vlist-text">
@@ -22,12 +22,10 @@ export function AssessmentListRow({ row }: { readonly row: ListRow | undefined }
         </span>
         <span className="muted vlist-meta">
           {date && <span data-testid="row-updated">{t('row.updated', { date })}</span>}
-          {by && (
-            <span data-testid="row-author" dir="auto">
-              {' '}
-              {by}
-            </span>
-          )}
+          <span data-testid="row-author" data-author={row.author.kind} dir="auto">
+            {' '}
+            {by}
+          </span>
           <span> · {t('assessments.answers', { count: row.answers })}</span>
           {row.formTitle && (
             <span dir="auto">

@@ -5,7 +5,7 @@
 import { useWindowVirtualizer } from '@tanstack/react-virtual';
 import { useLayoutEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { useAssessmentIds, useDebounced, useEntityForms, useListRows } from '../hooks/use-list-query';
+import { useAssessmentIds, useDebounced, useEntityForms, useListRows, useUserNamesRefresh } from '../hooks/use-list-query';
 import { AssessmentListRow, ROW_HEIGHT } from './assessment-list-row';
 import { ListControls } from './list-controls';
 import { DEFAULT_QUERY, type ListFilter, type ListSort } from './list-query';
@@ -39,6 +39,7 @@ export function AssessmentList({ entityId }: { readonly entityId: string }) {
   const from = Math.floor(first / CHUNK) * CHUNK;
   const to = Math.min(ids.length, (Math.floor(last / CHUNK) + 1) * CHUNK);
   const rows = useListRows(entityId, ids.slice(from, to));
+  useUserNamesRefresh(rows ? [...rows.values()].flatMap((r) => (r.author.kind === 'unknown' ? [r.author.id] : [])) : []);
 
   return (
     <>

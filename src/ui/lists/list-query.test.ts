@@ -87,6 +87,8 @@ describe('row details', () => {
     expect(authorOf({ updatedBy: null }, false, 'u-ana', names)).toEqual({ kind: 'you' });
     expect(authorOf({ updatedBy: 'u-ben' }, true, 'u-ana', names)).toEqual({ kind: 'you' });
     expect(authorOf({ updatedBy: 'u-ben' }, false, 'u-ana', names)).toEqual({ kind: 'named', name: 'Ben' });
-    expect(authorOf({ updatedBy: 'u-cora' }, false, 'u-ana', names)).toEqual({ kind: 'unknown' });
+    expect(authorOf({ updatedBy: 'u-cora' }, false, 'u-ana', names)).toEqual({ kind: 'unknown', id: 'u-cora' });
+    // Ids may come in upper case; the names on the device are kept by lower-case id.
+    expect(authorOf({ updatedBy: 'U-BEN' }, false, 'u-ana', names)).toEqual({ kind: 'named', name: 'Ben' });
   });
 });

@@ -110,8 +110,11 @@ export function stampTime(hlc: string): number | null {
   return Number.isFinite(t) ? t : null;
 }
 
-/** Who made a record's current state, as a row says it: you, a known name, or no one named. */
-export type Author = { readonly kind: 'you' } | { readonly kind: 'named'; readonly name: string } | { readonly kind: 'unknown' };
+/**
+ * Who made a record's current state, as a row says it: you, a known name, or another user whose
+ * name this device does not know (the id is for asking the server, never for showing).
+ */
+export type Author = { readonly kind: 'you' } | { readonly kind: 'named'; readonly name: string } | { readonly kind: 'unknown'; readonly id: string };
 
 export function authorOf(
   record: { readonly updatedBy: string | null },
@@ -122,6 +125,6 @@ export function authorOf(
   // Unsynced work on this device, or a record the server never had, is the current user's.
   if (hasLocalWork || record.updatedBy === null) return { kind: 'you' };
   if (currentUserId !== null && record.updatedBy === currentUserId) return { kind: 'you' };
-  const name = names.get(record.updatedBy);
-  return name ? { kind: 'named', name } : { kind: 'unknown' };
+  const name = names.get(record.updatedBy.toLowerCase());
+  return name ? { kind: 'named', name } : { kind: 'unknown', id: record.updatedBy };
 }

@@ -13,6 +13,7 @@ import { useEngine, useSync } from '../engine-context';
 import { asResponse } from '../forms';
 import { useLostEdits, wasRestored } from '../hooks/use-device-data';
 import { useLiveQuery } from '../hooks/use-live-query';
+import { readUserNames } from '../lists/user-names';
 import { type LostItem, mergeLostEdits } from '../lost-edits';
 import { href } from '../routes';
 import type { Session } from '../session';
@@ -55,6 +56,9 @@ function useConflictLog(session: Session, online: boolean, refreshKey: unknown):
 function LostEdits({ session, online, hideWhenNone }: { readonly session: Session; readonly online: boolean; readonly hideWhenNone: boolean }) {
   const { t } = useTranslation('conflicts');
   const device = useLostEdits();
+  const engine = useEngine();
+  // Offline, the names the device kept stand in for the ones the log gives.
+  const names = useLiveQuery(() => readUserNames(engine.db), [engine]);
   const deviceId = useSync((s) => s.deviceId);
   const overwritten = useSync((s) => s.overwrittenRecordIds.length);
   const lastSyncedAt = useSync((s) => s.lastSyncedAt);
@@ -74,6 +78,7 @@ function LostEdits({ session, online, hideWhenNone }: { readonly session: Sessio
           })),
           log,
           { userId: session.user.id, deviceId },
+          names,
         );
   const records = useRecordsById(items?.map((i) => i.recordId) ?? []);
   const types = new Map((log ?? []).map((c) => [c.recordId, c.type]));

@@ -58,6 +58,7 @@ export const lists = {
     updated: 'عُدّل في {{date}}',
     byYou: 'بواسطتك',
     byName: 'بواسطة {{name}}',
+    byOther: 'بواسطة مستخدم آخر',
     form: 'النموذج: {{title}}',
   },
   import: {

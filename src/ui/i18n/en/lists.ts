@@ -40,6 +40,7 @@ export const lists = {
     updated: 'Updated {{date}}',
     byYou: 'by you',
     byName: 'by {{name}}',
+    byOther: 'by another user',
     form: 'Form: {{title}}',
   },
   import: {

@@ -46,6 +46,7 @@ export const lists = {
     updated: 'Modificada el {{date}}',
     byYou: 'por usted',
     byName: 'por {{name}}',
+    byOther: 'por otro usuario',
     form: 'Formulario: {{title}}',
   },
   import: {

@@ -46,6 +46,7 @@ export const lists = {
     updated: 'Modifiée le {{date}}',
     byYou: 'par vous',
     byName: 'par {{name}}',
+    byOther: 'par un autre utilisateur',
     form: 'Formulaire : {{title}}',
   },
   import: {
