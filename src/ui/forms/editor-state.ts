@@ -5,14 +5,14 @@
 //   step(state, action) → state      actions: add · remove · move · update · choice-add ·
 //                                     choice-update · choice-remove · title · sites
 import { type FormDefinition, FormDefinitionSchema, type Form, type Question, type QuestionType } from '@/protocol/forms';
+import { type EditorShowIf, showIfFromProtocol } from './show-if-edit';
 
 export interface EditorChoice {
   readonly value: string;
   readonly label: string;
 }
 
-/** Show the question when an earlier one equals a choice value, or is answered. */
-export type EditorShowIf = { readonly questionId: string; readonly equals: string } | { readonly questionId: string; readonly answered: true };
+export type { EditorShowIf };
 
 export interface EditorQuestion {
   readonly id: string;
@@ -31,7 +31,7 @@ export interface EditorQuestion {
   readonly unit: string;
   /**
    * Options of a published question this editor has no field for (a date's bounds, a multiple
-   * choice's or a photo's counts, a show-if with `in`): kept as they were while the type stays.
+   * choice's or a photo's counts): kept as they were while the type stays.
    */
   readonly kept: { readonly type: QuestionType; readonly options: Readonly<Record<string, unknown>> } | null;
 }
@@ -170,11 +170,7 @@ const EDITED = new Set(['id', 'type', 'label', 'help', 'required', 'showIf', 'ch
 
 function fromQuestion(q: Question): EditorQuestion {
   const options = Object.fromEntries(Object.entries(q).filter(([k]) => !EDITED.has(k) || (q.type === 'date' && (k === 'min' || k === 'max'))));
-  const showIf: EditorShowIf | null = !q.showIf
-    ? null
-    : q.showIf.answered !== undefined
-      ? { questionId: q.showIf.questionId, answered: true }
-      : { questionId: q.showIf.questionId, equals: String(q.showIf.equals ?? q.showIf.in?.[0] ?? '') };
+  const showIf = showIfFromProtocol(q.showIf);
   return {
     id: q.id, type: q.type, label: q.label, help: q.help ?? '', required: q.required === true,
     choices: q.type === 'single_choice' || q.type === 'multiple_choice' ? q.choices : [],

@@ -5,6 +5,7 @@ import { useTranslation } from 'react-i18next';
 import { QUESTION_TYPES, type QuestionType } from '@/protocol/forms';
 import type { EditorAction, EditorQuestion } from './editor-state';
 import { num } from './num';
+import { showIfFor, showIfValues, toggleShowIfValue } from './show-if-edit';
 
 export interface QuestionEditorProps {
   readonly index: number;
@@ -23,6 +24,8 @@ export function QuestionEditor({ index, count, question: q, earlier, dispatch, p
   const target = q.showIf ? earlier.find((e) => e.id === q.showIf?.questionId) : undefined;
   const targetIsChoice = target?.type === 'single_choice' || target?.type === 'multiple_choice';
   const hasChoices = q.type === 'single_choice' || q.type === 'multiple_choice';
+  const showIf = q.showIf;
+  const ticked = showIfValues(showIf);
 
   return (
     <li className="question-editor" data-testid="editor-question" data-index={index} data-question-id={q.id}>
@@ -121,13 +124,7 @@ export function QuestionEditor({ index, count, question: q, earlier, dispatch, p
                 id={`${id}-showif`}
                 data-testid="showif-question"
                 value={q.showIf?.questionId ?? ''}
-                onChange={(e) => {
-                  const qid = e.target.value;
-                  const tq = earlier.find((x) => x.id === qid);
-                  if (!tq) return update({ showIf: null });
-                  const first = tq.choices[0];
-                  update({ showIf: (tq.type === 'single_choice' || tq.type === 'multiple_choice') && first ? { questionId: qid, equals: first.value } : { questionId: qid, answered: true } });
-                }}
+                onChange={(e) => update({ showIf: showIfFor(earlier.find((x) => x.id === e.target.value)) })}
               >
                 <option value="">{t('editor.always')}</option>
                 {earlier.map((e) => (
@@ -137,22 +134,28 @@ export function QuestionEditor({ index, count, question: q, earlier, dispatch, p
                 ))}
               </select>
             </div>
-            {q.showIf && targetIsChoice && target && (
-              <div className="field">
-                <label htmlFor={`${id}-showif-v`}>{t('editor.showIfEquals')}</label>
-                <select
-                  id={`${id}-showif-v`}
-                  data-testid="showif-value"
-                  value={'equals' in q.showIf ? q.showIf.equals : ''}
-                  onChange={(e) => update({ showIf: { questionId: target.id, equals: e.target.value } })}
-                >
-                  {target.choices.map((c) => (
-                    <option key={c.value} value={c.value}>
-                      {c.label || c.value}
-                    </option>
-                  ))}
-                </select>
-              </div>
+            {showIf && targetIsChoice && target && (
+              // Several values may be ticked: the question shows when the answer is any of them.
+              <fieldset className="showif-values" data-testid="showif-values">
+                <legend>{t('editor.showIfEquals')}</legend>
+                {target.choices.map((c) => {
+                  const checked = ticked.includes(c.value);
+                  return (
+                    <label className="choice" key={c.value}>
+                      <input
+                        type="checkbox"
+                        data-testid="showif-value"
+                        value={c.value}
+                        checked={checked}
+                        // A condition on a choice needs one value at least: the last one stays ticked.
+                        disabled={checked && ticked.length === 1}
+                        onChange={(e) => update({ showIf: toggleShowIfValue(showIf, target, c.value, e.target.checked) })}
+                      />
+                      <span dir="auto">{c.label || c.value}</span>
+                    </label>
+                  );
+                })}
+              </fieldset>
             )}
             {q.showIf && !targetIsChoice && <p className="hint">{t('editor.showIfAnswered')}</p>}
           </div>
