@@ -3,9 +3,11 @@
 //      its accuracy, choices, numbers and a photo; a required question blocks Save with its
 //      message beside it; a show-if question appears only while its condition holds; the save
 //      stays on the device, syncs when back online, and the server holds the answers it checked;
-//   2. a coordinator publishes a new version of a form in the editor, and a field worker's
+//   2. a Save whose photo could not be attached, once the record was made, can be tried again:
+//      it updates that record and attaches each photo once;
+//   3. a coordinator publishes a new version of a form in the editor, and a field worker's
 //      device offers that version after its next sync;
-//   3. deleting an assessment with responses says how many go with it and deletes them all.
+//   4. deleting an assessment with responses says how many go with it and deletes them all.
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -116,6 +118,50 @@ describe('forms in the field app', () => {
     expect(answers).not.toHaveProperty('faults');
     expect(answers.photos).toHaveLength(1);
     expect(errors.filter((e) => !/Failed to fetch|ERR_INTERNET_DISCONNECTED|net::/.test(e))).toEqual([]);
+    await device.close();
+  });
+
+  it('saving again after a photo failed to attach updates the assessment the first Save created, with each photo once', async () => {
+    const device = await newDevice(browser, server.url);
+    const page = await device.newPage();
+    await signIn(page, 'ana@demo.fieldsync');
+    await openEntity(page, CAMP_NORTH);
+    await page.getByTestId('new-assessment').click();
+    await page.locator(`[data-testid="form-option"][data-form-id="${WASH}"]`).click();
+    await question(page, 'visit_date').locator('input').fill('2026-12-02');
+    await question(page, 'location').getByTestId('latitude').fill('12.5');
+    await question(page, 'location').getByTestId('longitude').fill('-1.25');
+    await question(page, 'point_type').getByText('Tap stand').click();
+    await question(page, 'functional').getByText('Yes', { exact: true }).click();
+    // The second file is one the device refuses to attach (not an image, PDF or audio).
+    await question(page, 'photos').getByTestId('question-photo-input').setInputFiles([
+      { name: 'tap.png', mimeType: 'image/png', buffer: PNG },
+      { name: 'notes.txt', mimeType: 'text/plain', buffer: Buffer.from('not a photo') },
+    ]);
+    await expect.poll(() => question(page, 'photos').getByTestId('question-photo').count()).toBe(2);
+
+    await page.getByTestId('assessment-save').click();
+    await page.getByRole('alert').filter({ hasText: 'The answers are saved on this device, but a photo is not: files of type text/plain' }).waitFor();
+    expect(page.url()).toContain('/new');
+    // The refused file goes; Save again saves the assessment the first Save created.
+    await page.getByRole('button', { name: 'Remove notes.txt' }).click();
+    await page.getByTestId('assessment-save').click();
+    await page.getByTestId('assessment-heading').filter({ hasText: 'WASH water point check' }).waitFor();
+    const assessmentId = page.url().split('/assessments/')[1]!;
+
+    await expect
+      .poll(async () => {
+        const records = await serverRecords(server.url, 'ana@demo.fieldsync');
+        const answers = records.find((r) => r.id === assessmentId)?.data.answers as Record<string, unknown> | undefined;
+        const media = records.filter((r) => r.type === 'media' && !r.deleted && r.data.parentId === assessmentId).map((r) => r.id);
+        return { photos: answers?.photos, media };
+      }, { timeout: 30_000 })
+      .toEqual({ photos: [expect.any(String)], media: [expect.any(String)] });
+    const records = await serverRecords(server.url, 'ana@demo.fieldsync');
+    const saved = records.find((r) => r.id === assessmentId)!;
+    const media = records.find((r) => r.type === 'media' && r.data.parentId === assessmentId)!;
+    expect((saved.data.answers as Record<string, unknown>).photos).toEqual([media.id]);
+    expect(saved.data.answers).toMatchObject({ visit_date: '2026-12-02', point_type: 'tapstand', functional: 'yes' });
     await device.close();
   });
 

@@ -2,18 +2,24 @@
 // The form editor, for coordinators and admins: the forms stored on the device, and for a new
 // form or the next version of one, its questions (add, order, edit, choices, show-if), a
 // preview as a field worker will see it, and publishing (online), which the server checks again.
-import { useReducer, useState } from 'react';
+// What is edited is kept as a draft on the device until it is published, like any other form
+// (use-draft.ts), and leaving it changed asks first.
+import { useEffect, useReducer, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { draftKey } from '@/client';
 import type { Form } from '@/protocol/forms';
 import { useEngine } from '../engine-context';
+import { type Draft, useDraft } from '../hooks/use-draft';
 import { useLiveQuery } from '../hooks/use-live-query';
 import { href } from '../routes';
 import type { Session } from '../session';
+import { DraftNotice } from './draft-notice';
 import { type EditorState, editorState, step, toDefinition } from './editor-state';
 import { FormPreview } from './form-preview';
 import { PublishError, publishForm } from './publish';
 import { QUESTION_TYPES, type QuestionType } from '@/protocol/forms';
 import { QuestionEditor } from './question-editor';
+import { useLeaveGuard } from './use-leave-guard';
 import { num } from './num';
 
 export interface FormEditorScreenProps {
@@ -65,23 +71,42 @@ export function FormEditorScreen(p: FormEditorScreenProps) {
   }
   const base = p.formId === 'new' ? null : (forms.find((f) => f.id === p.formId) ?? null);
   if (p.formId !== 'new' && !base) return <p className="empty">{t('editor.unknownForm')}</p>;
-  return <FormEditor key={p.formId} {...p} base={base} />;
+  return <FormEditorDraft key={p.formId} {...p} base={base} />;
 }
 
-function FormEditor({ session, online, onUnauthorized, base }: FormEditorScreenProps & { readonly base: Form | null }) {
+type EditorProps = FormEditorScreenProps & { readonly base: Form | null };
+
+/** The editor's starting state for a form (null: a new one), before any draft. */
+function startState(base: Form | null, role: Session['user']['role']): EditorState {
+  const s = editorState(base);
+  // A coordinator publishes only for their sites: a new form starts with all of them.
+  return base === null && role !== 'admin' ? { ...s, entityIds: [] } : s;
+}
+
+/** Loads the draft of this form's next version (or of a new form) before the editor shows. */
+function FormEditorDraft(p: EditorProps) {
+  const { t } = useTranslation('forms');
+  const draft = useDraft<EditorState>(draftKey({ kind: 'form-editor', formId: p.base?.id ?? null }), startState(p.base, p.session.user.role));
+  if (draft.state.kind === 'loading') return <p className="empty">{t('loading')}</p>;
+  return <FormEditor key={draft.state.generation} {...p} start={draft.state.start} restored={draft.state.restored} draft={draft} />;
+}
+
+function FormEditor({ session, online, onUnauthorized, base, start, restored, draft }: EditorProps & { readonly start: EditorState; readonly restored: boolean; readonly draft: Draft<EditorState> }) {
   const { t, i18n } = useTranslation('forms');
   const engine = useEngine();
   const entities = useLiveQuery(() => engine.listEntities(), [engine]);
-  const [state, dispatch] = useReducer(step, base, (b): EditorState => {
-    const s = editorState(b);
-    // A coordinator publishes only for their sites: a new form starts with all of them.
-    return b === null && session.user.role !== 'admin' ? { ...s, entityIds: [] } : s;
-  });
+  const [state, dispatch] = useReducer(step, start);
   const [addType, setAddType] = useState<QuestionType>('text');
   const [preview, setPreview] = useState(false);
   const [problem, setProblem] = useState<{ index: number | null; text: string } | null>(null);
   const [result, setResult] = useState<{ kind: 'published'; form: Form } | { kind: 'failed'; text: string } | null>(null);
   const [busy, setBusy] = useState(false);
+  const [published, setPublished] = useState(false);
+  const guard = useLeaveGuard(!published && (restored || state !== start), t('leave.question'));
+  const { keep } = draft;
+  useEffect(() => {
+    if (state !== start) keep(state);
+  }, [state, start, keep]);
   const siteIds = state.entityIds === null ? null : state.entityIds.length === 0 && base === null ? (entities ?? []).map((e) => e.id) : state.entityIds;
 
   async function publish() {
@@ -98,6 +123,10 @@ function FormEditor({ session, online, onUnauthorized, base }: FormEditorScreenP
       const form = await publishForm(session.token, { ...(state.formId ? { id: state.formId } : {}), title, entityIds: siteIds === null ? null : [...siteIds], definition: check.definition });
       // The device's copy follows at once, so the new version is offered here too.
       await engine.db.forms.put(form);
+      // Published: nothing is left to keep or to ask about.
+      guard.release();
+      setPublished(true);
+      await draft.clear();
       setResult({ kind: 'published', form });
     } catch (e) {
       if (e instanceof PublishError && e.status === 401) onUnauthorized();
@@ -121,6 +150,7 @@ function FormEditor({ session, online, onUnauthorized, base }: FormEditorScreenP
       <h1 id="editor-h" tabIndex={-1}>
         {base ? t('editor.headingVersion', { title: base.title, version: num(i18n.language, base.version + 1) }) : t('editor.headingNew')}
       </h1>
+      {restored && !published && <DraftNotice onDiscard={draft.discard} />}
       <div className="field">
         <label htmlFor="editor-title">{t('editor.title')}</label>
         <input id="editor-title" data-testid="editor-title" dir="auto" value={state.title} onChange={(e) => dispatch({ kind: 'title', title: e.target.value })} />

@@ -7,10 +7,13 @@ import { useTranslation } from 'react-i18next';
 import type { Form, FormProblem } from '@/protocol/forms';
 import type { Answers } from '@/core/form-validate';
 import { useDraft } from '../hooks/use-draft';
+import { leaveAfterSave, useRoute } from '../hooks/use-route';
 import { href, type Route } from '../routes';
+import { useToast } from '../components/toast';
+import { requestBackgroundSync } from '../service-worker';
 import { DraftNotice } from './draft-notice';
 import { useEngine } from '../engine-context';
-import { checkFill, type FillValues, pendingPhotos, visibleQuestions, withMediaIds } from './fill-values';
+import { checkFill, type FillValues, type PhotoItem, pendingPhotos, visibleQuestions, withMediaIds } from './fill-values';
 import { problemText } from './problem-text';
 import { QuestionField } from './question-field';
 import { useLeaveGuard } from './use-leave-guard';
@@ -70,9 +73,22 @@ interface BodyProps extends FormFillProps {
   readonly discard: () => void;
 }
 
+/** The inputs with attached photos' stand-ins replaced by their media records' ids. */
+function withAttached(values: FillValues, ids: ReadonlyMap<string, string>): FillValues {
+  const out: Record<string, FillValues[string]> = {};
+  for (const [qid, v] of Object.entries(values)) {
+    out[qid] = Array.isArray(v) ? (v as readonly PhotoItem[]).map((item) => (typeof item === 'string' ? item : (ids.get(item.pendingId) ?? item))) : v;
+  }
+  return out;
+}
+
 function FormFillBody(p: BodyProps) {
   const { t, i18n } = useTranslation('forms');
   const engine = useEngine();
+  const toast = useToast();
+  const route = useRoute();
+  // A new assessment's record is created by the first Save that gets past the check.
+  const isNew = route.name === 'new-form-assessment';
   const [values, setValues] = useState<FillValues>(p.start);
   const [problems, setProblems] = useState<readonly FormProblem[]>([]);
   const [failure, setFailure] = useState<string | null>(null);
@@ -104,14 +120,41 @@ function FormFillBody(p: BodyProps) {
     const pending = pendingPhotos(p.form.definition, values);
     if (pending.length === 0) return;
     const ids = new Map<string, string>();
-    for (const photo of pending) {
-      const media = await engine.attachFile({ entityId: p.entityId, parentId: p.assessmentId, file: photo.file, fileName: photo.name });
-      ids.set(photo.pendingId, media.id);
+    try {
+      for (const photo of pending) {
+        const media = await engine.attachFile({ entityId: p.entityId, parentId: p.assessmentId, file: photo.file, fileName: photo.name });
+        ids.set(photo.pendingId, media.id);
+      }
+    } catch (e) {
+      // The photos attached before the failure stay attached: the form (and its draft) now holds
+      // their ids, so the next Save does not attach them a second time.
+      if (ids.size > 0) {
+        await putMediaIds(ids);
+        setValues((old) => withAttached(old, ids));
+      }
+      throw e;
     }
+    await putMediaIds(ids);
+  }
+
+  async function putMediaIds(ids: ReadonlyMap<string, string>) {
     const record = await engine.getRecord(p.assessmentId);
     const answers = record?.data.answers;
     if (!record || typeof answers !== 'object' || answers === null) return;
     await engine.update(p.assessmentId, { ...record.data, answers: withMediaIds(answers as Record<string, unknown>, ids) });
+  }
+
+  /**
+   * Writes the answers. A new assessment whose record an earlier Save created before failing
+   * (on a photo, say) is updated rather than created again, so Save can simply be tried again.
+   */
+  async function saveAnswers(answers: Answers): Promise<Route> {
+    const made = isNew ? await engine.getRecord(p.assessmentId) : undefined;
+    if (!made || made.deleted) return p.onSave(answers, p.form, p.assessmentId);
+    await engine.update(p.assessmentId, { ...made.data, answers: { ...answers } });
+    toast(t('toast.saved'));
+    void requestBackgroundSync();
+    return { name: 'assessment', assessmentId: p.assessmentId };
   }
 
   async function submit(e: FormEvent) {
@@ -123,16 +166,21 @@ function FormFillBody(p: BodyProps) {
       return;
     }
     setProblems([]);
+    setFailure(null);
     setBusy(true);
+    let answersSaved = false;
     try {
-      const next = await p.onSave(check.answers, p.form, p.assessmentId);
+      const next = await saveAnswers(check.answers);
+      answersSaved = true;
       await savePhotos();
       guard.release();
       await p.clear();
-      // Replaces the form's history entry: Back then shows what came before, not an empty form.
-      window.location.replace(href(next));
+      // The form's history entry gives way to what was saved, and for a new assessment the form
+      // picker's too: Back then never opens a form for the same assessment again.
+      leaveAfterSave(href(next), isNew ? href({ name: 'new-assessment', entityId: p.entityId }) : undefined);
     } catch (err) {
-      setFailure(err instanceof Error ? err.message : String(err));
+      const reason = err instanceof Error ? err.message : String(err);
+      setFailure(answersSaved ? t('fill.photoFailed', { reason: reason.replace(/[.!]$/, '') }) : t('saveFailed', { reason }));
       setBusy(false);
     }
   }
@@ -160,7 +208,7 @@ function FormFillBody(p: BodyProps) {
       )}
       {failure && (
         <p className="banner error" role="alert">
-          {t('saveFailed', { reason: failure })}
+          {failure}
         </p>
       )}
       <div className="row">

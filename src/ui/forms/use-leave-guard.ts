@@ -1,8 +1,11 @@
 'use client';
-// Leaving a changed form asks first: a tab close or reload through `beforeunload`, in-app
-// navigation (links, Back) through the hash change. The draft keeps what was typed either way;
-// the question is so nobody leaves a form by mistake. `release` before a save's own navigation.
+// Leaving a changed form asks first: a tab close or reload through `beforeunload`, a link before
+// it is followed, and Back, Forward or any other change of the location through the route's hold
+// (use-route.ts), which puts the form back when the user stays. The draft keeps what was typed
+// either way; the question is so nobody leaves a form by mistake. `release` before a save's own
+// navigation.
 import { useCallback, useEffect, useRef } from 'react';
+import { holdRoute } from '../hooks/use-route';
 
 export interface LeaveGuard {
   /** Asks (this question, else the guard's) when the form is changed; true when the user may leave. */
@@ -37,21 +40,14 @@ export function useLeaveGuard(changed: boolean, question: string): LeaveGuard {
       if (!link || link.getAttribute('href') === formHash) return;
       if (!ask()) e.preventDefault();
     };
-    // Back (or Forward): asked once the hash changed; capture runs before the router's listener,
-    // and a refusal steps forward again to the form before any screen changes.
-    const hashChange = (e: HashChangeEvent) => {
-      if (!active() || window.location.hash === formHash) return;
-      if (ask()) return;
-      e.stopImmediatePropagation();
-      window.history.forward();
-    };
+    // Back or Forward: the location has changed already; the route waits for this answer.
+    const unhold = holdRoute((to) => !active() || to === formHash || ask());
     window.addEventListener('beforeunload', beforeUnload);
     document.addEventListener('click', click, { capture: true });
-    window.addEventListener('hashchange', hashChange, { capture: true });
     return () => {
+      unhold();
       window.removeEventListener('beforeunload', beforeUnload);
       document.removeEventListener('click', click, { capture: true });
-      window.removeEventListener('hashchange', hashChange, { capture: true });
     };
   }, []);
 

@@ -70,6 +70,7 @@ export const forms = {
     editHeading: 'تعديل · {{title}}',
     version: '{{title}}، الإصدار {{version}}',
     versionMissing: 'إصدار الاستمارة الخاص بهذه المسودة لم يعد موجودًا على هذا الجهاز.',
+    photoFailed: 'حُفظت الإجابات على هذا الجهاز، لكن صورة لم تُحفظ: {{reason}}. أزلها أو اختر صورة أخرى، ثم احفظ مرة أخرى.',
     required: '(مطلوب)',
     between: 'من {{min}} إلى {{max}}',
     atLeast: '{{min}} على الأقل',

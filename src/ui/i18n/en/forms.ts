@@ -64,6 +64,7 @@ export const forms = {
     editHeading: 'Edit · {{title}}',
     version: '{{title}}, version {{version}}',
     versionMissing: 'The form version of this draft is not on this device any more.',
+    photoFailed: 'The answers are saved on this device, but a photo is not: {{reason}}. Remove it or pick another, then save again.',
     required: '(required)',
     between: 'from {{min}} to {{max}}',
     atLeast: 'at least {{min}}',

@@ -67,6 +67,7 @@ export const forms = {
     editHeading: 'Editar · {{title}}',
     version: '{{title}}, versión {{version}}',
     versionMissing: 'La versión del formulario de este borrador ya no está en este dispositivo.',
+    photoFailed: 'Las respuestas están guardadas en este dispositivo, pero una foto no: {{reason}}. Quítela o elija otra y vuelva a guardar.',
     required: '(obligatoria)',
     between: 'de {{min}} a {{max}}',
     atLeast: 'al menos {{min}}',

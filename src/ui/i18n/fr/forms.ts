@@ -67,6 +67,7 @@ export const forms = {
     editHeading: 'Modifier · {{title}}',
     version: '{{title}}, version {{version}}',
     versionMissing: 'La version du formulaire de ce brouillon n’est plus sur cet appareil.',
+    photoFailed: 'Les réponses sont enregistrées sur cet appareil, mais une photo ne l’est pas : {{reason}}. Retirez-la ou choisissez-en une autre, puis enregistrez à nouveau.',
     required: '(obligatoire)',
     between: 'de {{min}} à {{max}}',
     atLeast: 'au moins {{min}}',
