@@ -27,6 +27,8 @@ interface Variant {
   readonly photoRate?: number;
   /** Faults its run needs at least, as a share of its changes (default 1 in 25). */
   readonly faultsPerChange?: number;
+  /** Devices in Chromium (default none: the variants of the server and engine run on Node devices). */
+  readonly browsers?: number;
 }
 
 export const VARIANTS: readonly Variant[] = [
@@ -84,9 +86,19 @@ export const VARIANTS: readonly Variant[] = [
       },
     ],
   },
+  {
+    name: 'browser-storage-lost-on-kill',
+    bug: "a killed browser comes back without its IndexedDB (its profile is wiped before the relaunch): what it had not sent is gone",
+    expect: ['lost'],
+    // Chromium devices, and more system faults so that several kills happen in a short run.
+    browsers: 2,
+    faultsPerChange: 0.1,
+    patches: [{ file: 'chaos/browser/device.ts', from: '      await sleep(pauseMs);\n', to: '      await sleep(pauseMs);\n      rmSync(this.profile, { recursive: true, force: true });\n' }],
+  },
 ];
 
-const COPIED = ['src', 'chaos', 'drizzle', 'scripts', 'package.json', 'tsconfig.json', 'drizzle.config.ts'];
+// bench/ holds the engine's page bundle entry that the Chromium devices load.
+const COPIED = ['src', 'chaos', 'bench', 'drizzle', 'scripts', 'package.json', 'tsconfig.json', 'drizzle.config.ts'];
 
 function makeCopy(root: string, v: Variant): string {
   const dir = mkdtempSync(path.join(os.tmpdir(), `fieldsync-chaos-${v.name}-`));
@@ -168,7 +180,7 @@ export async function prove(o: ProveOptions): Promise<number> {
     say(`prove ${v.name}: ${v.bug}`);
     try {
       const faults = Math.round(changes * (v.faultsPerChange ?? 1 / 25));
-      const args = ['chaos/run.ts', '--changes', String(changes), '--faults', String(faults), '--seed', String(seed), '--photo-rate', String(v.photoRate ?? 0.02)];
+      const args = ['chaos/run.ts', '--changes', String(changes), '--faults', String(faults), '--seed', String(seed), '--photo-rate', String(v.photoRate ?? 0.02), '--browsers', String(v.browsers ?? 0)];
       args.push('--name', 'variant', '--out', out, '--logs', path.join(dir, 'logs'), '--timeout-minutes', String(VARIANT_TIMEOUT_MINUTES));
       // A broken variant may leave work that never drains; its damage shows without the full wait.
       args.push('--drain-stall-seconds', '45');

@@ -9,7 +9,7 @@ export function markdown(r: RunResult, title: string): string {
   const lines = [
     `# ${title}`,
     '',
-    `Seed **${r.seed}** (reproduce the schedule with \`--seed ${r.seed}\`). ${r.devices} devices, ${r.instances} API instances, own PostgreSQL.`,
+    `Seed **${r.seed}** (reproduce the schedule with \`--seed ${r.seed}\`). ${r.devices} devices (${r.browsers} in Chromium), ${r.instances} API instances, own PostgreSQL.`,
     '',
     `| lost | duplicated | diverged | stuck | photos lost |`,
     `|---:|---:|---:|---:|---:|`,
@@ -24,6 +24,7 @@ export function markdown(r: RunResult, title: string): string {
       .sort()
       .map(([k, v]) => `| ${k} | ${v} |`),
     '',
+    ...(r.browsers > 0 ? [`Chromium devices saved ${r.browserChanges} of the changes; they were killed (SIGKILL) and launched again on their profile ${r.browserKills} times, ${r.browserKillsMidSync} of them with a sync under way.`, ''] : []),
     '| outcome of a change id | count |',
     '|---|---:|',
     ...Object.entries(r.outcomes)

@@ -6,6 +6,8 @@
 //   --changes N   another target of saved changes (shorter or longer runs)
 //   --timeout-minutes N   the hard bound of the whole run (every server and the cluster are stopped)
 //   --photo-rate P   the chance that an edit attaches a photo (0.02)
+//   --browsers N   how many of the nine devices run the engine in Chromium (2 for --quick, 3 for
+//                  the full run, none for other --changes runs such as prove.ts's variants)
 //   --drain-stall-seconds N   the drain stops after this long without progress (120)
 // Exits 1 when anything was lost, duplicated, diverged or stuck (or the run fell short of its
 // targets), 2 when the harness itself failed, 3 at the hard timeout, 4 on a signal.
@@ -42,6 +44,8 @@ async function main(): Promise<number> {
     return prove({ root, seed, say, only: arg('--variant'), out: arg('--out'), changes });
   }
 
+  const browsers = arg('--browsers') !== undefined ? Number(arg('--browsers')) : full ? 3 : quick ? 2 : 0;
+  if (!Number.isInteger(browsers) || browsers < 0 || browsers > 9) throw new HarnessError(`--browsers wants an integer from 0 to 9, got ${arg('--browsers')}`);
   const minFaults = arg('--faults') !== undefined ? Number(arg('--faults')) : full ? 1_000 : targetChanges >= 5_000 ? 200 : 0;
   const out = arg('--out') ?? (quick || arg('--changes') ? mkdtempSync(path.join(os.tmpdir(), 'fieldsync-chaos-')) : path.join(root, 'chaos', 'results'));
   const name = arg('--name') ?? (quick ? 'quick' : arg('--changes') ? 'run' : 'full');
@@ -49,7 +53,7 @@ async function main(): Promise<number> {
   // Server and PostgreSQL logs: kept only when the run fails.
   const work = arg('--logs') ?? mkdtempSync(path.join(os.tmpdir(), `fieldsync-chaos-${name}-logs-`));
   mkdirSync(work, { recursive: true });
-  say(`chaos: seed ${seed} (reproduce with --seed ${seed}); ${targetChanges} changes, at least ${minFaults} faults; hard timeout ${minutes} min`);
+  say(`chaos: seed ${seed} (reproduce with --seed ${seed}); ${targetChanges} changes, at least ${minFaults} faults, ${browsers} device(s) in Chromium; hard timeout ${minutes} min`);
   say(`server logs in ${work} (kept when the run fails)`);
   const result = await runChaos({
     seed,
@@ -59,6 +63,7 @@ async function main(): Promise<number> {
     minFaults,
     instances: 2,
     devicesPerUser: 3,
+    browsers,
     systemFaultEveryMs: 500,
     proxyFaultRate: 0.3,
     tokenTtlSeconds: 20,

@@ -1,8 +1,8 @@
 // One chaos run: its own PostgreSQL cluster, API instances behind the fault proxy, devices
-// running the real engine and editing at random, and the fault schedule from the seed. Faults
-// stop once the ledger holds the target number of changes (and enough faults happened); then
-// everything drains while it makes progress and the outcome is counted (check.ts). A step that
-// hangs ends the run with a HarnessError naming it.
+// running the real engine (in Node, and some in Chromium) and editing at random, and the fault
+// schedule from the seed. Faults stop once the ledger holds the target number of changes (and
+// enough faults happened); then everything drains while it makes progress and the outcome is
+// counted (check.ts). A step that hangs ends the run with a HarnessError naming it.
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import pg from 'pg';
@@ -10,14 +10,15 @@ import type { OutboxEntry, UploadRow } from '@/client/db';
 import { DEMO_ENTITIES } from '@/server/seed/demo';
 import { AdminClient } from './admin';
 import { type CheckResult, type DeviceView, check, heldBehindRejected } from './check';
-import { ChaosDevice, type LedgerEntry, type PhotoEntry } from './device';
+import type { BrowserDevice } from './browser/device';
+import { ChaosDevice, type ChaosDeviceBase, type LedgerEntry, type PhotoEntry } from './device';
 import { FaultProxy, type ProxyFault } from './fault-proxy';
 import { HarnessError, within } from './guard';
 import { Instance, freePort } from './instances';
 import { PostgresCluster } from './postgres-cluster';
 import { between, fork, pick, seeded } from './prng';
 
-export type SystemFault = 'device-offline' | 'sigkill-instance' | 'sigterm-instance' | 'postgres-stop' | 'clock-skew' | 'unassign-entity' | 'deactivate-user';
+export type SystemFault = 'device-offline' | 'sigkill-instance' | 'sigterm-instance' | 'postgres-stop' | 'clock-skew' | 'unassign-entity' | 'deactivate-user' | 'device-killed';
 export type FaultKind = ProxyFault | SystemFault | 'token-expiry';
 
 export interface RunOptions {
@@ -28,6 +29,8 @@ export interface RunOptions {
   readonly minFaults: number;
   readonly instances: number;
   readonly devicesPerUser: number;
+  /** How many of the devices run the engine in Chromium (spread over the users); the device-killed fault needs one. */
+  readonly browsers: number;
   /** Mean gap between system faults (the proxy's faults come with the traffic). */
   readonly systemFaultEveryMs: number;
   readonly proxyFaultRate: number;
@@ -48,6 +51,11 @@ export interface RunResult extends CheckResult {
   readonly faults: Record<string, number>;
   readonly totalFaults: number;
   readonly devices: number;
+  /** Devices in Chromium, the changes they saved, their kills (device-killed) and the kills that met a sync under way. */
+  readonly browsers: number;
+  readonly browserChanges: number;
+  readonly browserKills: number;
+  readonly browserKillsMidSync: number;
   readonly instances: number;
   readonly faultPhaseMs: number;
   readonly drainMs: number;
@@ -119,7 +127,8 @@ export async function runChaos(o: RunOptions): Promise<RunResult> {
     (port, i) => new Instance({ root: o.root, port, env: env(i === 0), restartEnv: env(false), logFile: path.join(o.work, `instance-${i}.log`), maxSeconds }),
   );
   const proxy = new FaultProxy({ rng: proxyRng, clientTimeoutMs: CLIENT_TIMEOUT_MS, faultRate: o.proxyFaultRate, injected: count });
-  const devices: ChaosDevice[] = [];
+  const devices: ChaosDeviceBase[] = [];
+  const browsers: BrowserDevice[] = [];
   const ledger: LedgerEntry[] = [];
   const photos: PhotoEntry[] = [];
   try {
@@ -132,10 +141,15 @@ export async function runChaos(o: RunOptions): Promise<RunResult> {
     const userIds = await admin.userIds();
     o.log(`cluster :${cluster.port}, instances ${ports.map((p) => `:${p}`).join(' ')}, proxy ${baseUrl}`);
 
-    for (const u of USERS)
+    // Playwright and the bench's page code are loaded only when the run has Chromium devices.
+    const { BrowserDevice } = o.browsers > 0 ? await import('./browser/device') : { BrowserDevice: null };
+    for (const [ui, u] of USERS.entries()) {
+      // Browser i goes to user i mod 3, in place of that user's last Node devices.
+      const inChromium = Array.from({ length: o.browsers }, (_, i) => i).filter((i) => i % USERS.length === ui).length;
       for (let k = 0; k < o.devicesPerUser; k++) {
-        const d = new ChaosDevice({
-          label: `${u.email.split('@')[0]}-${k + 1}`,
+        const chromium = BrowserDevice !== null && k >= o.devicesPerUser - inChromium;
+        const options = {
+          label: `${u.email.split('@')[0]}-${k + 1}${chromium ? '-chromium' : ''}`,
           email: u.email,
           entityIds: u.entities,
           baseUrl,
@@ -144,10 +158,14 @@ export async function runChaos(o: RunOptions): Promise<RunResult> {
           ledger,
           photos,
           photoRate: o.photoRate,
-        });
-        await within(120_000, `device ${d.label} opening and logging in`, d.open());
+        };
+        const d = chromium ? new BrowserDevice({ ...options, root: o.root }) : new ChaosDevice(options);
         devices.push(d);
+        if (chromium) browsers.push(d as BrowserDevice);
+        await within(120_000, `device ${d.label} opening and logging in`, d.open());
       }
+    }
+    if (browsers.length < o.browsers) throw new HarnessError(`${o.browsers} browser devices asked for, but there are only ${o.devicesPerUser * USERS.length} devices`);
     const initialLogins = devices.length;
     // A few records per entity that every device has before the faults start.
     const shared = new Map<string, readonly string[]>();
@@ -179,11 +197,14 @@ export async function runChaos(o: RunOptions): Promise<RunResult> {
     const track = (p: Promise<unknown>) => pending.push(p.catch((e: unknown) => failures.push(e instanceof Error ? e.message : String(e))));
     let pgBusy = false;
     let restarting = false;
+    const killing = new Set<BrowserDevice>();
+    const systemFaults: SystemFault[] = ['device-offline', 'device-offline', 'sigkill-instance', 'sigkill-instance', 'sigterm-instance', 'postgres-stop', 'clock-skew', 'clock-skew', 'unassign-entity', 'deactivate-user'];
+    if (browsers.length > 0) systemFaults.push('device-killed');
     const monkey = (async () => {
       while (!stop) {
         await sleep(between(faultRng, o.systemFaultEveryMs / 2, (o.systemFaultEveryMs * 3) / 2));
         if (stop) break;
-        const kind = pick<SystemFault>(faultRng, ['device-offline', 'device-offline', 'sigkill-instance', 'sigkill-instance', 'sigterm-instance', 'postgres-stop', 'clock-skew', 'clock-skew', 'unassign-entity', 'deactivate-user']);
+        const kind = pick(faultRng, systemFaults);
         const downFor = between(faultRng, 500, 3_000);
         switch (kind) {
           case 'sigkill-instance':
@@ -246,6 +267,16 @@ export async function runChaos(o: RunOptions): Promise<RunResult> {
                 await admin.setAssignments(id, u.entities);
               })(),
             );
+            break;
+          }
+          case 'device-killed': {
+            // A browser killed mid-sync (its whole process group) and launched again on its profile.
+            const d = pick(faultRng, browsers);
+            const pause = between(faultRng, 300, 2_000);
+            if (killing.has(d)) break;
+            killing.add(d);
+            count(kind);
+            track(d.kill(pause).finally(() => killing.delete(d)));
             break;
           }
           case 'deactivate-user': {
@@ -344,7 +375,7 @@ export async function runChaos(o: RunOptions): Promise<RunResult> {
       await sleep(300);
     }
     if (!drained) o.log(`  the drain stopped ${Date.now() - lastProgress >= o.drainStallMs ? `after ${Math.round(o.drainStallMs / 1000)} s without progress` : 'at its bound'}`);
-    for (const d of devices) await within(120_000, `${d.label} finishing its uploads`, d.engine.whenUploadsIdle());
+    for (const d of devices) await within(120_000, `${d.label} finishing its uploads`, d.whenUploadsIdle());
     for (let round = 0; round < 2; round++) await syncAll('the last pull rounds');
     const drainMs = Date.now() - drainStart;
     o.log(`drained in ${Math.round(drainMs / 1000)} s; requests through the proxy in all: ${JSON.stringify(proxy.byRoute)}`);
@@ -358,6 +389,10 @@ export async function runChaos(o: RunOptions): Promise<RunResult> {
       faults,
       totalFaults: totalFaults(),
       devices: devices.length,
+      browsers: browsers.length,
+      browserChanges: ledger.filter((e) => browsers.some((d) => d.label === e.device)).length,
+      browserKills: browsers.reduce((n, d) => n + d.launches - 1, 0),
+      browserKillsMidSync: browsers.reduce((n, d) => n + d.killsMidSync, 0),
       instances: instances.length,
       faultPhaseMs,
       drainMs,
