@@ -3,54 +3,34 @@
 // store follows the open-conflict count, the overwritten user's store names the record, and the
 // stream closes on sign-out and when offline.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Database } from '@/server/db/database';
-import { testDatabases } from '@/server/db/test-databases';
-import { DEMO_ENTITIES, DEMO_PASSWORD } from '@/server/seed/demo';
-import { type TestServer, createTestServer } from '@/server/test-server';
+import { DEMO_ENTITIES } from '@/server/seed/demo';
+import type { TestServer } from '@/server/test-server';
 import type { FetchLike } from './env';
-import { Device, idleAll } from './testing/device';
-import { ControlledNetwork } from './testing/controlled-network';
-import { FakeTime } from './testing/fake-env';
+import { idleAll } from './testing/device';
+import type { FakeTime } from './testing/fake-env';
+import { type DemoUser, type InProcessWorld, inProcessWorld } from './testing/in-process-world';
 
 const SOUTH = DEMO_ENTITIES.campSouth.id;
 
-let database: Database;
+let world: InProcessWorld;
 let server: TestServer;
 let fetch: FetchLike;
 let time: FakeTime;
-const devices: Device[] = [];
 
 beforeAll(async () => {
-  database = await testDatabases()[0]!.create();
-  server = await createTestServer(database, { syncRequestsPerMinute: 100_000 });
+  world = await inProcessWorld();
+  ({ server, time } = world);
   const api = server.api;
-  const net = new ControlledNetwork({
-    'GET /api/v1/health': api.health,
-    'POST /api/v1/auth/login': api.login,
-    'POST /api/v1/sync/batch': api.syncPush,
-    'GET /api/v1/sync/pull': api.syncPull,
-  });
   // The test network reads whole bodies; the event stream goes to its handler as it is.
   fetch = (input, init) =>
     new URL(input, 'http://fieldsync.test').pathname === '/api/v1/sync/events'
       ? api.syncEvents(new Request(new URL(input, 'http://fieldsync.test'), init))
-      : net.fetch(input, init);
-  time = new FakeTime(server.clock.now());
+      : world.net.fetch(input, init);
 }, 120_000);
 
-afterAll(async () => {
-  for (const d of devices) await d.close();
-  await server?.ctx.events.close();
-  await database?.close();
-});
+afterAll(async () => world?.close());
 
-async function device(label: string, user: 'ana' | 'ben' | 'cora', liveUpdates: boolean): Promise<Device> {
-  const d = await Device.open(`${label}-${devices.length}`, fetch, time, { liveUpdates });
-  devices.push(d);
-  await d.login(`${user}@demo.fieldsync`, DEMO_PASSWORD);
-  await idleAll([d]);
-  return d;
-}
+const device = (label: string, user: DemoUser, liveUpdates: boolean) => world.device(label, user, { fetch, options: { liveUpdates } });
 
 async function until(what: string, check: () => boolean | Promise<boolean>, timeoutMs = 5_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;

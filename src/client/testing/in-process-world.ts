@@ -60,6 +60,7 @@ export async function inProcessWorld(): Promise<InProcessWorld> {
     },
     close: async () => {
       for (const d of devices) await d.close();
+      await server.ctx.events.close();
       await database.close();
     },
   };
