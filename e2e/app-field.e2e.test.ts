@@ -28,6 +28,7 @@ import {
   openEntity,
   screenshot,
   serverRecords,
+  signedIn,
   signIn,
   waitForServiceWorker,
 } from './support/browser';
@@ -187,10 +188,7 @@ describe('the field app in a browser', () => {
     expect(onServer.every((r) => r.entityId === CAMP_SOUTH && r.version === 1)).toBe(true);
 
     // Ben shares Camp South with ana: he sees them on his own device.
-    const ben = await newDevice(browser, server.url);
-    const benPage = await ben.newPage();
-    await signIn(benPage, 'ben@demo.fieldsync');
-    await openEntity(benPage, CAMP_SOUTH);
+    const { device: ben, page: benPage } = await signedIn(browser, server.url, 'ben@demo.fieldsync', { site: CAMP_SOUTH });
     for (const t of titles) await assessmentItem(benPage, t).waitFor();
     for (const t of titles) expect(await assessmentItem(benPage, t).getAttribute('data-status')).toBe('synced');
     await screenshot(benPage, '06-ben-sees-them');
@@ -279,10 +277,7 @@ describe('the field app in a browser', () => {
     await screenshot(ana, '08-device-edit-lost');
 
     // Cora reviews: winner and loser side by side, the title highlighted as the difference.
-    const coraDevice = await newDevice(browser, server.url);
-    const cora = await coraDevice.newPage();
-    acceptDialogs(cora);
-    await signIn(cora, 'cora@demo.fieldsync');
+    const { device: coraDevice, page: cora } = await signedIn(browser, server.url, 'cora@demo.fieldsync', { acceptDialogs: true });
     await cora.getByTestId('nav-conflicts').click();
     const conflict = cora.getByTestId('conflict-item').first();
     await conflict.waitFor();
@@ -335,9 +330,7 @@ describe('the field app in a browser', () => {
     expect(await lost.getByTestId('conflict-winner').textContent()).toContain(benTitle);
     expect(await lost.getByTestId('conflict-loser').textContent()).toContain(anaTitle);
 
-    const coraDevice = await newDevice(browser, server.url);
-    const cora = await coraDevice.newPage();
-    await signIn(cora, 'cora@demo.fieldsync');
+    const { device: coraDevice, page: cora } = await signedIn(browser, server.url, 'cora@demo.fieldsync');
     await cora.getByTestId('nav-conflicts').click();
     await cora.getByTestId('conflict-item').filter({ hasText: benTitle }).getByTestId('conflict-accept').click();
     await cora.getByText('No open conflicts.').waitFor();
@@ -449,11 +442,7 @@ describe('the field app in a browser', () => {
   });
 
   it('edits, deletes, and keeps responses under an assessment, and the server gets each change', async () => {
-    const device = await newDevice(browser, server.url);
-    const page = await device.newPage();
-    acceptDialogs(page);
-    await signIn(page, 'ben@demo.fieldsync');
-    await openEntity(page, CAMP_SOUTH);
+    const { device, page } = await signedIn(browser, server.url, 'ben@demo.fieldsync', { site: CAMP_SOUTH, acceptDialogs: true });
     await createAssessment(page, 'Clinic waiting times');
     await assessmentItem(page, 'Clinic waiting times').click();
 
@@ -502,9 +491,7 @@ describe('the field app in a browser', () => {
   });
 
   it('keeps work when the session expires, and syncs it after signing in again', async () => {
-    const device = await newDevice(browser, server.url);
-    const page = await device.newPage();
-    await signIn(page, 'ana@demo.fieldsync');
+    const { device, page } = await signedIn(browser, server.url, 'ana@demo.fieldsync');
     await waitForServiceWorker(page);
     await device.setOffline(true);
     await openEntity(page, CAMP_SOUTH);

@@ -8,7 +8,7 @@
 //      Ben's version is back.
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { apiToken, CAMP_SOUTH, launchBrowser, newDevice, screenshot, serverRecords, signIn } from './support/browser';
+import { apiToken, CAMP_SOUTH, launchBrowser, screenshot, serverRecords, signedIn } from './support/browser';
 import { type StartedServer, startServer } from './support/server';
 
 async function push(url: string, token: string, deviceId: string, changes: unknown[]): Promise<{ conflicts: Array<{ resolution?: string }> }> {
@@ -64,9 +64,7 @@ describe('conflicts people can read and act on', () => {
     const benTitle = 'Borehole 7: pump repaired (Ben)';
     const recordId = await overwrite(server.url, 'Borehole 7', anaTitle, benTitle);
 
-    const device = await newDevice(browser, server.url);
-    const page = await device.newPage();
-    await signIn(page, 'ana@demo.fieldsync');
+    const { device, page } = await signedIn(browser, server.url, 'ana@demo.fieldsync');
     const count = page.getByTestId('overwritten-count');
     await count.waitFor({ timeout: 30_000 });
     expect(Number(await count.getAttribute('data-count'))).toBeGreaterThanOrEqual(1);
@@ -94,9 +92,7 @@ describe('conflicts people can read and act on', () => {
     const benTitle = 'Clinic queue: 12 waiting (Ben)';
     const recordId = await overwrite(server.url, 'Clinic queue', anaTitle, benTitle);
 
-    const device = await newDevice(browser, server.url);
-    const cora = await device.newPage();
-    await signIn(cora, 'cora@demo.fieldsync');
+    const { device, page: cora } = await signedIn(browser, server.url, 'cora@demo.fieldsync');
     await cora.getByTestId('nav-conflicts').click();
     const conflict = openItem(cora, recordId);
     await conflict.waitFor();

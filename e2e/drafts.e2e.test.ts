@@ -5,7 +5,7 @@
 // editor keeps its unpublished edits the same way.
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CAMP_NORTH, CAMP_SOUTH, acceptDialogs, assessmentItem, createAssessment, launchBrowser, newDevice, openEntity, signIn } from './support/browser';
+import { CAMP_NORTH, CAMP_SOUTH, acceptDialogs, assessmentItem, createAssessment, launchBrowser, signedIn } from './support/browser';
 import { type StartedServer, startServer } from './support/server';
 
 const WASH = '0193a000-0000-7000-8000-00000000f001';
@@ -24,11 +24,7 @@ describe('drafts of forms', () => {
   });
 
   it('brings back a half-filled free-form assessment after a reload and after the tab is killed', async () => {
-    const device = await newDevice(browser, server.url);
-    const page = await device.newPage();
-    acceptDialogs(page);
-    await signIn(page, 'ana@demo.fieldsync');
-    await openEntity(page, CAMP_SOUTH);
+    const { device, page } = await signedIn(browser, server.url, 'ana@demo.fieldsync', { site: CAMP_SOUTH, acceptDialogs: true });
     await page.getByTestId('new-assessment').click();
     await page.getByTestId('assessment-title').fill('Market prices 🌾🌾');
     await page.getByTestId('answer-question').first().fill('Flour');
@@ -63,11 +59,7 @@ describe('drafts of forms', () => {
   });
 
   it('keeps a form-based draft with its answers across a reload', async () => {
-    const device = await newDevice(browser, server.url);
-    const page = await device.newPage();
-    acceptDialogs(page);
-    await signIn(page, 'ana@demo.fieldsync');
-    await openEntity(page, CAMP_NORTH);
+    const { device, page } = await signedIn(browser, server.url, 'ana@demo.fieldsync', { site: CAMP_NORTH, acceptDialogs: true });
     await page.getByTestId('new-assessment').click();
     await page.locator(`[data-testid="form-option"][data-form-id="${HOUSEHOLD}"]`).click();
     await question(page, 'head_name').locator('input').fill('Amina');
@@ -84,10 +76,7 @@ describe('drafts of forms', () => {
   });
 
   it('browser Back on a changed form asks; refusing keeps the typed text, accepting leaves with the draft kept', async () => {
-    const device = await newDevice(browser, server.url);
-    const page = await device.newPage();
-    await signIn(page, 'ben@demo.fieldsync');
-    await openEntity(page, CAMP_SOUTH);
+    const { device, page } = await signedIn(browser, server.url, 'ben@demo.fieldsync', { site: CAMP_SOUTH });
     await page.getByTestId('new-assessment').click();
     await page.getByTestId('assessment-title').fill('Borehole repair');
     await expect.poll(() => draftHolds(page, 'Borehole repair')).toBe(true);
@@ -124,11 +113,7 @@ describe('drafts of forms', () => {
   });
 
   it('Back after saving a new form-based assessment goes past the form picker, to the site with what was saved', async () => {
-    const device = await newDevice(browser, server.url);
-    const page = await device.newPage();
-    acceptDialogs(page);
-    await signIn(page, 'ana@demo.fieldsync');
-    await openEntity(page, CAMP_NORTH);
+    const { device, page } = await signedIn(browser, server.url, 'ana@demo.fieldsync', { site: CAMP_NORTH, acceptDialogs: true });
     const siteUrl = page.url();
     await page.getByTestId('new-assessment').click();
     await page.locator(`[data-testid="form-option"][data-form-id="${HOUSEHOLD}"]`).click();
@@ -154,9 +139,7 @@ describe('drafts of forms', () => {
   });
 
   it('keeps an edited, unpublished form definition in the form editor across a reload, and asks before leaving it', async () => {
-    const device = await newDevice(browser, server.url);
-    const page = await device.newPage();
-    await signIn(page, 'cora@demo.fieldsync');
+    const { device, page } = await signedIn(browser, server.url, 'cora@demo.fieldsync');
     await page.getByTestId('nav-forms').click();
     await page.locator(`[data-testid="editor-form-item"][data-form-id="${WASH}"]`).getByTestId('edit-form').click();
     const title = page.getByTestId('editor-title');
@@ -197,10 +180,7 @@ describe('drafts of forms', () => {
   });
 
   it('asks before leaving a changed form, and Back after Save shows what was saved', async () => {
-    const device = await newDevice(browser, server.url);
-    const page = await device.newPage();
-    await signIn(page, 'ben@demo.fieldsync');
-    await openEntity(page, CAMP_SOUTH);
+    const { device, page } = await signedIn(browser, server.url, 'ben@demo.fieldsync', { site: CAMP_SOUTH });
     acceptDialogs(page);
     await createAssessment(page, 'Water trucking');
     page.removeAllListeners('dialog');

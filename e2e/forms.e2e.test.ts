@@ -13,7 +13,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   CAMP_NORTH,
   CAMP_SOUTH,
-  acceptDialogs,
   collectErrors,
   createAssessment,
   launchBrowser,
@@ -23,6 +22,7 @@ import {
   serverRecords,
   signIn,
   waitForServiceWorker,
+  signedIn,
 } from './support/browser';
 import { type StartedServer, startServer } from './support/server';
 
@@ -122,10 +122,7 @@ describe('forms in the field app', () => {
   });
 
   it('saving again after a photo failed to attach updates the assessment the first Save created, with each photo once', async () => {
-    const device = await newDevice(browser, server.url);
-    const page = await device.newPage();
-    await signIn(page, 'ana@demo.fieldsync');
-    await openEntity(page, CAMP_NORTH);
+    const { device, page } = await signedIn(browser, server.url, 'ana@demo.fieldsync', { site: CAMP_NORTH });
     await page.getByTestId('new-assessment').click();
     await page.locator(`[data-testid="form-option"][data-form-id="${WASH}"]`).click();
     await question(page, 'visit_date').locator('input').fill('2026-12-02');
@@ -166,10 +163,7 @@ describe('forms in the field app', () => {
   });
 
   it('a coordinator publishes a new version in the form editor, and a field worker’s device offers it', async () => {
-    const coordDevice = await newDevice(browser, server.url);
-    const cora = await coordDevice.newPage();
-    acceptDialogs(cora);
-    await signIn(cora, 'cora@demo.fieldsync');
+    const { device: coordDevice, page: cora } = await signedIn(browser, server.url, 'cora@demo.fieldsync', { acceptDialogs: true });
     await cora.getByTestId('nav-forms').click();
     await cora.locator(`[data-testid="editor-form-item"][data-form-id="${HOUSEHOLD}"]`).getByTestId('edit-form').click();
     await cora.getByTestId('editor-title').waitFor();
@@ -194,9 +188,7 @@ describe('forms in the field app', () => {
     await cora.getByTestId('editor-publish').click();
     await cora.getByTestId('publish-done').filter({ hasText: 'version 2' }).waitFor();
 
-    const anaDevice = await newDevice(browser, server.url);
-    const ana = await anaDevice.newPage();
-    await signIn(ana, 'ana@demo.fieldsync');
+    const { device: anaDevice, page: ana } = await signedIn(browser, server.url, 'ana@demo.fieldsync');
     await ana.getByTestId('sync-now').click();
     await openEntity(ana, CAMP_SOUTH);
     await ana.getByTestId('new-assessment').click();

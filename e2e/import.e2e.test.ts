@@ -6,7 +6,17 @@
 import { readFile } from 'node:fs/promises';
 import type { Browser, Page, Request } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CAMP_NORTH, collectErrors, createAssessment, launchBrowser, newDevice, openEntity, serverRecords, signIn } from './support/browser';
+import {
+  CAMP_NORTH,
+  collectErrors,
+  createAssessment,
+  launchBrowser,
+  newDevice,
+  openEntity,
+  serverRecords,
+  signIn,
+  signedIn,
+} from './support/browser';
 import { pushSent } from './support/push-body';
 import { type StartedServer, startServer } from './support/server';
 
@@ -30,9 +40,7 @@ describe('importing exported unsynced work', () => {
 
   it('syncs the file’s changes exactly once with their original change ids', async () => {
     // The old device: two assessments made offline, exported.
-    const oldDevice = await newDevice(browser, server.url);
-    const old = await oldDevice.newPage();
-    await signIn(old, 'ana@demo.fieldsync');
+    const { device: oldDevice, page: old } = await signedIn(browser, server.url, 'ana@demo.fieldsync');
     await oldDevice.setOffline(true);
     await openEntity(old, CAMP_NORTH);
     await createAssessment(old, 'Imported latrine check');
@@ -77,9 +85,7 @@ describe('importing exported unsynced work', () => {
     await newer.close();
 
     // Ben's device refuses Ana's work and keeps its queue as it was.
-    const benDevice = await newDevice(browser, server.url);
-    const ben = await benDevice.newPage();
-    await signIn(ben, 'ben@demo.fieldsync');
+    const { device: benDevice, page: ben } = await signedIn(browser, server.url, 'ben@demo.fieldsync');
     await openQueue(ben);
     await ben.getByTestId('import-unsynced').setInputFiles(file);
     await expect.poll(() => ben.getByTestId('import-result').getAttribute('data-state'), { timeout: 30_000 }).toBe('refused');

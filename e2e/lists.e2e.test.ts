@@ -7,7 +7,17 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
-import { CAMP_NORTH, CAMP_SOUTH, DEMO_PASSWORD, collectErrors, createAssessment, launchBrowser, newDevice, openEntity, signIn } from './support/browser';
+import {
+  CAMP_NORTH,
+  CAMP_SOUTH,
+  DEMO_PASSWORD,
+  collectErrors,
+  createAssessment,
+  launchBrowser,
+  newDevice,
+  openEntity,
+  signIn,
+} from './support/browser';
 import { type StartedServer, startServer } from './support/server';
 
 const COUNT = 10_000;

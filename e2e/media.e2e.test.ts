@@ -10,7 +10,22 @@
 import { createHash } from 'node:crypto';
 import type { Browser, BrowserContext, Page, Request } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { acceptDialogs, apiToken, assessmentItem, CAMP_SOUTH, collectErrors, createAssessment, launchBrowser, newDevice, openEntity, screenshot, serverRecords, signIn, waitForServiceWorker } from './support/browser';
+import {
+  acceptDialogs,
+  apiToken,
+  assessmentItem,
+  CAMP_SOUTH,
+  collectErrors,
+  createAssessment,
+  launchBrowser,
+  newDevice,
+  openEntity,
+  screenshot,
+  serverRecords,
+  signIn,
+  waitForServiceWorker,
+  signedIn,
+} from './support/browser';
 import { type StartedServer, startServer } from './support/server';
 
 const UPLOADS = '/api/v1/media/uploads';
@@ -283,10 +298,7 @@ describe('photos in the field app', () => {
     await screenshot(page, 'media-03-uploaded');
 
     // The coordinator sees the photos, downloaded when shown, and one larger on a tap.
-    const cora = await newDevice(browser, server.url);
-    const coraPage = await cora.newPage();
-    await signIn(coraPage, 'cora@demo.fieldsync');
-    await openEntity(coraPage, CAMP_SOUTH);
+    const { device: cora, page: coraPage } = await signedIn(browser, server.url, 'cora@demo.fieldsync', { site: CAMP_SOUTH });
     await assessmentItem(coraPage, title).click();
     const coraPanel = coraPage.locator(`[data-testid="media-panel"][data-parent-id="${assessmentId}"]`);
     await expect.poll(() => coraPanel.getByTestId('media-item').count(), { timeout: 20_000 }).toBe(3);

@@ -10,7 +10,16 @@
 //   5. a device clock a day off gets a warning.
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { assessmentItem, CAMP_SOUTH, createAssessment, DEMO_PASSWORD, launchBrowser, openEntity, screenshot, signIn } from './support/browser';
+import {
+  assessmentItem,
+  CAMP_SOUTH,
+  createAssessment,
+  DEMO_PASSWORD,
+  launchBrowser,
+  openEntity,
+  screenshot,
+  signIn,
+} from './support/browser';
 import { type StartedServer, startServer } from './support/server';
 
 /** A device whose page requests page.route sees (no service worker in between). */

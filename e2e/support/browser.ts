@@ -44,6 +44,24 @@ export async function signIn(page: Page, email: string): Promise<void> {
   await page.getByTestId('entity-item').first().waitFor();
 }
 
+/**
+ * A new device signed in as `email`, on a site's screen when `site` is given; with `acceptDialogs`
+ * it says yes to every confirm() from the start.
+ */
+export async function signedIn(
+  browser: Browser,
+  baseURL: string,
+  email: string,
+  opts: { readonly site?: string; readonly acceptDialogs?: boolean } = {},
+): Promise<{ device: BrowserContext; page: Page }> {
+  const device = await newDevice(browser, baseURL);
+  const page = await device.newPage();
+  if (opts.acceptDialogs) acceptDialogs(page);
+  await signIn(page, email);
+  if (opts.site !== undefined) await openEntity(page, opts.site);
+  return { device, page };
+}
+
 /** Waits until the service worker is active and controls the page (the app shell is precached). */
 export async function waitForServiceWorker(page: Page, timeout = 30_000): Promise<void> {
   try {

@@ -7,6 +7,12 @@ import type { LocationInput } from './fill-values';
 
 type Fix = { readonly kind: 'idle' } | { readonly kind: 'locating' } | { readonly kind: 'failed'; readonly denied: boolean };
 
+/** The two typed inputs, in this order; `suffix` ends each input's id. */
+const COORDINATES = [
+  { key: 'latitude', suffix: 'lat' },
+  { key: 'longitude', suffix: 'lon' },
+] as const;
+
 export interface LocationFieldProps {
   readonly id: string;
   readonly value: LocationInput | undefined;
@@ -56,34 +62,22 @@ export function LocationField({ id, value, onChange, invalid, describedBy }: Loc
         </p>
       )}
       <div className="row location-inputs">
-        <div className="field">
-          <label htmlFor={`${id}-lat`}>{t('location.latitude')}</label>
-          <input
-            id={`${id}-lat`}
-            data-testid="latitude"
-            type="text"
-            inputMode="decimal"
-            dir="ltr"
-            value={v.latitude}
-            onChange={(e) => typed({ latitude: e.target.value })}
-            aria-invalid={invalid || undefined}
-            aria-describedby={describedBy}
-          />
-        </div>
-        <div className="field">
-          <label htmlFor={`${id}-lon`}>{t('location.longitude')}</label>
-          <input
-            id={`${id}-lon`}
-            data-testid="longitude"
-            type="text"
-            inputMode="decimal"
-            dir="ltr"
-            value={v.longitude}
-            onChange={(e) => typed({ longitude: e.target.value })}
-            aria-invalid={invalid || undefined}
-            aria-describedby={describedBy}
-          />
-        </div>
+        {COORDINATES.map(({ key, suffix }) => (
+          <div className="field" key={key}>
+            <label htmlFor={`${id}-${suffix}`}>{t(`location.${key}`)}</label>
+            <input
+              id={`${id}-${suffix}`}
+              data-testid={key}
+              type="text"
+              inputMode="decimal"
+              dir="ltr"
+              value={v[key]}
+              onChange={(e) => typed({ [key]: e.target.value })}
+              aria-invalid={invalid || undefined}
+              aria-describedby={describedBy}
+            />
+          </div>
+        ))}
       </div>
     </div>
   );
