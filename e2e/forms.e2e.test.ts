@@ -94,6 +94,7 @@ describe('forms in the field app', () => {
     await page.getByTestId('toast').filter({ hasText: 'Saved on this device' }).waitFor();
     await page.getByTestId('assessment-heading').filter({ hasText: 'WASH water point check' }).waitFor();
     // The detail shows the answers by question label, in form order.
+    await page.getByTestId('form-answer').first().waitFor();
     const labels = await page.getByTestId('form-answer').locator('dt').allTextContents();
     expect(labels.slice(0, 4)).toEqual(['Date of the visit', 'Location of the water point', 'Type of water point', 'Is the water point working?']);
     await page.getByTestId('form-answer').filter({ hasText: 'Hand pump' }).waitFor();

@@ -92,6 +92,8 @@ export function AssessmentView({ id }: { readonly id: string }) {
   const answers = namesForm(record.data) && typeof record.data.answers === 'object' && record.data.answers !== null && !Array.isArray(record.data.answers)
     ? (record.data.answers as Record<string, unknown>)
     : null;
+  // Until the form's version is read, not "this version is not on the device".
+  if (answers !== null && form === undefined) return <Loading />;
   return (
     <AssessmentDetailScreen
       id={id}
