@@ -139,7 +139,7 @@ describe('lists that scale', () => {
     // Opened online once: the device learns the names of the people whose records it holds.
     await openEntity(page, CAMP_NORTH);
     const authorOf = (n: number) => page.getByTestId('assessment-item').nth(n).getByTestId('row-author');
-    await expect.poll(() => authorOf(2).textContent(), { timeout: 30_000 }).toContain('by Cora Coordinator');
+    await expect.poll(() => authorOf(2).textContent(), { timeout: 30_000 }).toContain('By Cora Coordinator');
 
     // One assessment made offline: unsynced work on the site.
     await device.setOffline(true);
@@ -165,10 +165,10 @@ describe('lists that scale', () => {
     expect(rendered).toBeGreaterThan(5);
     expect(rendered).toBeLessThan(60);
     // Authors by name, offline too: you, a colleague, and "another user" for an id never named, never the id.
-    expect(await authorOf(0).textContent()).toContain('by you');
-    expect(await authorOf(1).textContent()).toContain('by another user');
-    expect(await authorOf(2).textContent()).toContain('by you');
-    expect(await authorOf(3).textContent()).toContain('by Cora Coordinator');
+    expect(await authorOf(0).textContent()).toContain('By you');
+    expect(await authorOf(1).textContent()).toContain('By another user');
+    expect(await authorOf(2).textContent()).toContain('By you');
+    expect(await authorOf(3).textContent()).toContain('By Cora Coordinator');
     expect(await page.getByTestId('assessment-item').first().textContent()).not.toContain(OTHER_USER);
     expect(await page.getByTestId('assessment-item').nth(1).textContent()).not.toContain(OTHER_USER);
 

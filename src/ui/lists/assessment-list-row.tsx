@@ -9,10 +9,16 @@ import { href } from '../routes';
 /** Pixels; matches .vlist-row in global.css. */
 export const ROW_HEIGHT = 76;
 
+/** A short date and time, with the year only when it is not this year's. */
+function rowDate(language: string, at: number): string {
+  const thisYear = new Date(at).getFullYear() === new Date().getFullYear();
+  return new Intl.DateTimeFormat(language, { ...(thisYear ? {} : { year: 'numeric' }), month: 'short', day: 'numeric', hour: 'numeric', minute: '2-digit' }).format(at);
+}
+
 export function AssessmentListRow({ row }: { readonly row: ListRow | undefined }) {
   const { t, i18n } = useTranslation('lists');
   if (!row) return <span className="vlist-placeholder muted">{t('assessments.loadingRow')}</span>;
-  const date = row.updatedAt === null ? null : new Intl.DateTimeFormat(i18n.language, { dateStyle: 'medium', timeStyle: 'short' }).format(row.updatedAt);
+  const date = row.updatedAt === null ? null : rowDate(i18n.language, row.updatedAt);
   const by = row.author.kind === 'you' ? t('row.byYou') : row.author.kind === 'named' ? t('row.byName', { name: row.author.name }) : t('row.byOther');
   return (
     <a className="list-link vlist-link" href={href({ name: 'assessment', assessmentId: row.id })} data-testid="assessment-item" data-record-id={row.id} data-status={row.status}>
@@ -21,11 +27,11 @@ export function AssessmentListRow({ row }: { readonly row: ListRow | undefined }
           {row.title || t('assessments.untitled')}
         </span>
         <span className="muted vlist-meta">
-          {date && <span data-testid="row-updated">{t('row.updated', { date })}</span>}
+          {/* The author first: on a phone the end of this line is cut off. */}
           <span data-testid="row-author" data-author={row.author.kind} dir="auto">
-            {' '}
             {by}
           </span>
+          {date && <span data-testid="row-updated"> · {t('row.updated', { date })}</span>}
           <span> · {t('assessments.answers', { count: row.answers })}</span>
           {row.formTitle && (
             <span dir="auto">

@@ -37,10 +37,10 @@ export const lists = {
     sortTitle: 'Title A–Z',
   },
   row: {
-    updated: 'Updated {{date}}',
-    byYou: 'by you',
-    byName: 'by {{name}}',
-    byOther: 'by another user',
+    updated: 'updated {{date}}',
+    byYou: 'By you',
+    byName: 'By {{name}}',
+    byOther: 'By another user',
     form: 'Form: {{title}}',
   },
   import: {

@@ -43,10 +43,10 @@ export const lists = {
     sortTitle: 'Título de la A a la Z',
   },
   row: {
-    updated: 'Modificada el {{date}}',
-    byYou: 'por usted',
-    byName: 'por {{name}}',
-    byOther: 'por otro usuario',
+    updated: 'modificada el {{date}}',
+    byYou: 'Por usted',
+    byName: 'Por {{name}}',
+    byOther: 'Por otro usuario',
     form: 'Formulario: {{title}}',
   },
   import: {

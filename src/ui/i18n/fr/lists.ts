@@ -43,10 +43,10 @@ export const lists = {
     sortTitle: 'Titre de A à Z',
   },
   row: {
-    updated: 'Modifiée le {{date}}',
-    byYou: 'par vous',
-    byName: 'par {{name}}',
-    byOther: 'par un autre utilisateur',
+    updated: 'modifiée le {{date}}',
+    byYou: 'Par vous',
+    byName: 'Par {{name}}',
+    byOther: 'Par un autre utilisateur',
     form: 'Formulaire : {{title}}',
   },
   import: {
