@@ -17,6 +17,7 @@ import { checkFill, type FillValues, type PhotoItem, pendingPhotos, visibleQuest
 import { problemText } from './problem-text';
 import { QuestionField } from './question-field';
 import { useLeaveGuard } from './use-leave-guard';
+import { SaveOrDiscard } from './save-or-discard';
 import { num } from './num';
 
 /**
@@ -211,23 +212,7 @@ function FormFillBody(p: BodyProps) {
           {failure}
         </p>
       )}
-      <div className="row">
-        <button type="submit" data-testid="assessment-save" disabled={busy}>
-          {t('save')}
-        </button>
-        <button
-          type="button"
-          className="secondary"
-          data-testid="form-cancel"
-          onClick={() => {
-            // Cancel is the user throwing away what was typed; leaving by a link keeps the draft.
-            if (!guard.confirmLeave(t('leave.discard'))) return;
-            void p.clear().then(p.onCancel);
-          }}
-        >
-          {t('cancel')}
-        </button>
-      </div>
+      <SaveOrDiscard saveTestId="assessment-save" cancelTestId="form-cancel" busy={busy} confirmLeave={guard.confirmLeave} discard={() => p.clear().then(p.onCancel)} />
       <p className="hint">{t('savedHint')}</p>
     </form>
   );

@@ -9,6 +9,7 @@ import { CharCounter } from '../forms/char-counter';
 import { DraftNotice } from '../forms/draft-notice';
 import { useSay } from '../forms/say';
 import { useLeaveGuard } from '../forms/use-leave-guard';
+import { SaveOrDiscard } from '../forms/save-or-discard';
 import { useCheckedSubmit } from '../hooks/use-checked-submit';
 import { useDraft } from '../hooks/use-draft';
 import { href, type Route } from '../routes';
@@ -157,21 +158,7 @@ function AssessmentFormBody({ heading, intro, start, restored, draft, onSave, on
           {err('form')}
         </p>
       )}
-      <div className="row">
-        <button type="submit" data-testid="assessment-save" disabled={busy}>
-          {t('save')}
-        </button>
-        <button
-          type="button"
-          className="secondary"
-          onClick={() => {
-            if (!guard.confirmLeave(t('leave.discard'))) return;
-            void draft.clear().then(onCancel);
-          }}
-        >
-          {t('cancel')}
-        </button>
-      </div>
+      <SaveOrDiscard saveTestId="assessment-save" busy={busy} confirmLeave={guard.confirmLeave} discard={() => draft.clear().then(onCancel)} />
       <p className="hint">{t('savedHint')}</p>
     </form>
   );

@@ -8,6 +8,7 @@ import { CharCounter } from '../forms/char-counter';
 import { DraftNotice } from '../forms/draft-notice';
 import { useSay } from '../forms/say';
 import { useLeaveGuard } from '../forms/use-leave-guard';
+import { SaveOrDiscard } from '../forms/save-or-discard';
 import { useCheckedSubmit } from '../hooks/use-checked-submit';
 import { useDraft } from '../hooks/use-draft';
 import { href, type Route } from '../routes';
@@ -103,21 +104,7 @@ function ResponseFormBody({ heading, start, restored, draft, onSave, onCancel }:
           {errors.form}
         </p>
       )}
-      <div className="row">
-        <button type="submit" data-testid="response-save" disabled={busy}>
-          {t('save')}
-        </button>
-        <button
-          type="button"
-          className="secondary"
-          onClick={() => {
-            if (!guard.confirmLeave(t('leave.discard'))) return;
-            void draft.clear().then(onCancel);
-          }}
-        >
-          {t('cancel')}
-        </button>
-      </div>
+      <SaveOrDiscard saveTestId="response-save" busy={busy} confirmLeave={guard.confirmLeave} discard={() => draft.clear().then(onCancel)} />
     </form>
   );
 }
