@@ -17,7 +17,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { build } from 'esbuild';
-import { chromium } from 'playwright-core';
+import { type BrowserContext, type CDPSession, chromium, type Page } from 'playwright-core';
 import { DEMO_ENTITIES, DEMO_PASSWORD } from '@/server/seed/demo';
 import { payload } from './support/data';
 import { createDatabase, dropDatabase, migrateAndSeed } from './support/postgres';
@@ -70,6 +70,21 @@ async function bundleOf(root: string): Promise<string> {
     logLevel: 'error',
   });
   return out.outputFiles[0]!.text;
+}
+
+/** A CPU profile of the page's main thread, from now. */
+async function startProfile(context: BrowserContext, page: Page): Promise<CDPSession> {
+  const cdp = await context.newCDPSession(page);
+  await cdp.send('Profiler.enable');
+  await cdp.send('Profiler.start');
+  return cdp;
+}
+
+/** Stops the profile and writes it to the --profile folder under `file`. */
+async function saveProfile(cdp: CDPSession, file: string): Promise<void> {
+  const { profile } = await cdp.send('Profiler.stop');
+  mkdirSync(values.profile!, { recursive: true });
+  writeFileSync(path.join(values.profile!, file), JSON.stringify(profile));
 }
 
 /** Records the user's pull serves, counted from Node page by page. */
@@ -161,11 +176,7 @@ try {
       { entityId: DEMO_ENTITIES.campNorth.id, data: Array.from({ length: n }, (_, i) => payload(i)), name },
     );
     await context.setOffline(false);
-    const cdp = profile ? await context.newCDPSession(page) : null;
-    if (cdp) {
-      await cdp.send('Profiler.enable');
-      await cdp.send('Profiler.start');
-    }
+    const cdp = profile ? await startProfile(context, page) : null;
     if (values.trace) await page.evaluate(() => (globalThis as unknown as { __h7reset(): void }).__h7reset());
     const t0 = performance.now();
     await page.evaluate(
@@ -186,11 +197,7 @@ try {
     );
     const rate = n / ((performance.now() - t0) / 1000);
     if (values.trace) console.log(`  ${arm.name} trace:`, JSON.stringify(await page.evaluate(() => (globalThis as unknown as { __h7trace(): unknown }).__h7trace())));
-    if (cdp && values.profile) {
-      const { profile: p } = await cdp.send('Profiler.stop');
-      mkdirSync(values.profile, { recursive: true });
-      writeFileSync(path.join(values.profile, `${arm.name}.cpuprofile`), JSON.stringify(p));
-    }
+    if (cdp) await saveProfile(cdp, `${arm.name}.cpuprofile`);
     await context.close();
     return rate;
   };
@@ -202,11 +209,7 @@ try {
     await page.goto(`${base}/api/v1/health`);
     await page.addScriptTag({ content: 'globalThis.__name = (f) => f;' });
     await page.addScriptTag({ content: arm.bundle });
-    const cdp = profile ? await context.newCDPSession(page) : null;
-    if (cdp) {
-      await cdp.send('Profiler.enable');
-      await cdp.send('Profiler.start');
-    }
+    const cdp = profile ? await startProfile(context, page) : null;
     const t0 = performance.now();
     await page.evaluate(
       async ({ name, token }) => {
@@ -218,11 +221,7 @@ try {
     );
     await page.waitForFunction(() => (globalThis as BenchWindow).benchEngine.store.getState().lastSyncedAt !== null, undefined, { polling: 50, timeout: 10 * 60_000 });
     const seconds = (performance.now() - t0) / 1000;
-    if (cdp && values.profile) {
-      const { profile: p } = await cdp.send('Profiler.stop');
-      mkdirSync(values.profile, { recursive: true });
-      writeFileSync(path.join(values.profile, `${arm.name}-pull.cpuprofile`), JSON.stringify(p));
-    }
+    if (cdp) await saveProfile(cdp, `${arm.name}-pull.cpuprofile`);
     const stored = await page.evaluate(async () => (await (globalThis as BenchWindow).benchEngine.listRecords()).length);
     await context.close();
     if (stored !== expected) throw new Error(`${arm.name}: ${stored} records pulled, ${expected} expected`);
