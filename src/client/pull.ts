@@ -61,7 +61,7 @@ export async function pullAll(ctx: PullContext): Promise<{ pages: number; record
 
 /** One page and its cursor, in one transaction; records read and written in bulk. */
 export async function storePage(db: FieldsyncDb, page: PullResponse, now: number): Promise<void> {
-  await db.transaction('rw', [db.records, db.outbox, db.entities, db.meta], async () => {
+  await db.transaction('rw', [db.records, db.outbox, db.uploads, db.entities, db.meta], async () => {
     const ids = page.changes.map((c) => c.id);
     const unsynced = await withUnsyncedWork(db, ids);
     const stored = await db.records.bulkGet(ids);
@@ -78,7 +78,10 @@ export async function storePage(db: FieldsyncDb, page: PullResponse, now: number
     for (const entityId of page.removedEntityIds) {
       const inEntity = await db.records.where('entityId').equals(entityId).primaryKeys();
       const keep = await withUnsyncedWork(db, inEntity);
-      await db.records.bulkDelete(inEntity.filter((id) => !keep.has(id)));
+      const bytes = await withBytesToUpload(db, inEntity);
+      // The upload queue forgets the bytes of a media record that left the device: a photo
+      // whose bytes the server lacks stays, or a brief unassignment would lose it for good.
+      await db.records.bulkDelete(inEntity.filter((id) => !keep.has(id) && !bytes.has(id)));
       await db.entities.delete(entityId);
     }
     if (page.entities.length > 0) {
@@ -95,6 +98,13 @@ async function withUnsyncedWork(db: FieldsyncDb, recordIds: readonly string[]): 
   if (recordIds.length === 0) return new Set();
   const entries = await db.outbox.where('recordId').anyOf([...recordIds]).toArray();
   return new Set(entries.filter((e) => (UNSYNCED as readonly string[]).includes(e.status)).map((e) => e.recordId));
+}
+
+/** Which of these media records have bytes not yet on the server (their upload not finished). */
+async function withBytesToUpload(db: FieldsyncDb, recordIds: readonly string[]): Promise<Set<string>> {
+  if (recordIds.length === 0) return new Set();
+  const uploads = await db.uploads.bulkGet([...recordIds]);
+  return new Set(uploads.filter((u) => u !== undefined && u.status !== 'uploaded').map((u) => u!.id));
 }
 
 /** The record after a pulled version, or null when it stays as it is. */

@@ -257,6 +257,31 @@ describe('upload queue', () => {
     expect(await h.engine.db.mediaBlobs.get(rec.id)).toBeUndefined();
   });
 
+  it('keeps a photo whose bytes are not yet uploaded when its site is unassigned, and uploads it later', async () => {
+    await started();
+    const rec = await attach();
+    const other = await attach(12, 'done.jpg');
+    await soon();
+    const first = up.jobs.find((j) => j.job.mediaId === rec.id)!;
+    up.jobs.find((j) => j.job.mediaId === other.id)!.answer({ kind: 'uploaded' });
+    first.answer({ kind: 'failed', error: 'network error: down' });
+    await idle();
+    const { storePage } = await import('../pull');
+    await storePage(h.engine.db, { changes: [], entities: [], removedEntityIds: [ENTITY], cursor: '9', hasMore: false, serverHlc: h.server.hlc }, h.env.time.now());
+    await idle();
+    // The uploaded one is on the server and leaves with its site; the other's bytes are only here.
+    expect(await h.engine.getRecord(other.id)).toBeUndefined();
+    expect(await h.engine.getRecord(rec.id)).toBeDefined();
+    expect(await upload(rec.id)).toMatchObject({ status: 'failed' });
+    expect(await h.engine.db.mediaBlobs.get(rec.id)).toBeDefined();
+    h.env.time.advance(750);
+    await soon();
+    up.last().answer({ kind: 'uploaded' });
+    await idle();
+    expect(await upload(rec.id)).toMatchObject({ status: 'uploaded' });
+    expect(up.last().job.mediaId).toBe(rec.id);
+  });
+
   it('keeps an uploaded row for the retention time, then drops it and keeps the bytes', async () => {
     await started();
     const rec = await attach();
