@@ -46,6 +46,8 @@ async function main(): Promise<number> {
 
   const browsers = arg('--browsers') !== undefined ? Number(arg('--browsers')) : full ? 3 : quick ? 2 : 0;
   if (!Number.isInteger(browsers) || browsers < 0 || browsers > 9) throw new HarnessError(`--browsers wants an integer from 0 to 9, got ${arg('--browsers')}`);
+  const killWeight = arg('--kill-weight') !== undefined ? Number(arg('--kill-weight')) : 1;
+  if (!Number.isInteger(killWeight) || killWeight < 0 || killWeight > 20) throw new HarnessError(`--kill-weight wants an integer from 0 to 20, got ${arg('--kill-weight')}`);
   const minFaults = arg('--faults') !== undefined ? Number(arg('--faults')) : full ? 1_000 : targetChanges >= 5_000 ? 200 : 0;
   const out = arg('--out') ?? (quick || arg('--changes') ? mkdtempSync(path.join(os.tmpdir(), 'fieldsync-chaos-')) : path.join(root, 'chaos', 'results'));
   const name = arg('--name') ?? (quick ? 'quick' : arg('--changes') ? 'run' : 'full');
@@ -65,6 +67,7 @@ async function main(): Promise<number> {
     devicesPerUser: 3,
     browsers,
     systemFaultEveryMs: 500,
+    killWeight: killWeight,
     proxyFaultRate: 0.3,
     tokenTtlSeconds: 20,
     photoRate: arg('--photo-rate') !== undefined ? Number(arg('--photo-rate')) : 0.02,

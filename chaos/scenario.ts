@@ -33,6 +33,8 @@ export interface RunOptions {
   readonly browsers: number;
   /** Mean gap between system faults (the proxy's faults come with the traffic). */
   readonly systemFaultEveryMs: number;
+  /** How many times device-killed is drawn against each of the other system faults' one or two (1 by default). */
+  readonly killWeight?: number;
   readonly proxyFaultRate: number;
   readonly tokenTtlSeconds: number;
   /** Chance that a device's edit attaches a photo. */
@@ -199,7 +201,7 @@ export async function runChaos(o: RunOptions): Promise<RunResult> {
     let restarting = false;
     const killing = new Set<BrowserDevice>();
     const systemFaults: SystemFault[] = ['device-offline', 'device-offline', 'sigkill-instance', 'sigkill-instance', 'sigterm-instance', 'postgres-stop', 'clock-skew', 'clock-skew', 'unassign-entity', 'deactivate-user'];
-    if (browsers.length > 0) systemFaults.push('device-killed');
+    if (browsers.length > 0) for (let i = 0; i < (o.killWeight ?? 1); i++) systemFaults.push('device-killed');
     const monkey = (async () => {
       while (!stop) {
         await sleep(between(faultRng, o.systemFaultEveryMs / 2, (o.systemFaultEveryMs * 3) / 2));
