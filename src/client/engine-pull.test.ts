@@ -102,12 +102,13 @@ describe('engine pull', () => {
     await started();
     for (let i = 1; i <= 6; i++) theirs(i, { i });
     const { pullAll } = await import('./pull');
-    const storedWhenAsked: Array<unknown> = [];
+    const storedWhenAsked: Array<Promise<unknown>> = [];
     let breakPage = 2;
     const transport = {
       ...h.engine.transport,
       pull: async (token: string, cursor: string | null, limit: number) => {
-        storedWhenAsked.push((await h.engine.db.meta.get('cursor'))?.value ?? null);
+        // Read as the request is made (the run may have failed before the read is answered).
+        storedWhenAsked.push(h.engine.db.meta.get('cursor').then((r) => r?.value ?? null));
         const page = await h.engine.transport.pull(token, cursor, limit);
         // A record without an id cannot be stored: this page's transaction fails.
         if (--breakPage === 0) return { ...page, changes: [{ ...page.changes[0]!, id: undefined as unknown as string }] };
@@ -118,7 +119,7 @@ describe('engine pull', () => {
     const run = { db: h.engine.db, now: h.env.time.now, transport, token: h.server.validToken, limit: 2, onProgress: () => undefined };
     await expect(pullAll(run)).rejects.toThrow();
     // Page 2 was asked for before page 1 was stored; page 3 before page 2 failed.
-    expect(storedWhenAsked).toEqual([null, null, '2']);
+    expect(await Promise.all(storedWhenAsked)).toEqual([null, null, '2']);
     expect(await h.engine.db.meta.get('cursor')).toEqual({ key: 'cursor', value: '2' });
     await pullAll(run);
     expect((await h.engine.listRecords()).map((r) => r.data)).toEqual([1, 2, 3, 4, 5, 6].map((i) => ({ i })));

@@ -15,8 +15,9 @@ export async function listOutbox(db: FieldsyncDb): Promise<OutboxEntry[]> {
   return db.outbox.orderBy('seq').toArray();
 }
 
+/** All counts from one read-only transaction: one snapshot, so an entry moving from pending to syncing meanwhile is never counted twice or missed. */
 export async function countByStatus(db: FieldsyncDb): Promise<StatusCounts> {
-  const counts = await Promise.all(SYNC_STATUSES.map((s) => db.outbox.where('status').equals(s).count()));
+  const counts = await db.transaction('r', db.outbox, () => Promise.all(SYNC_STATUSES.map((s) => db.outbox.where('status').equals(s).count())));
   return Object.fromEntries(SYNC_STATUSES.map((s, i) => [s, counts[i] ?? 0])) as StatusCounts;
 }
 
