@@ -58,6 +58,8 @@ export interface RunResult extends CheckResult {
   readonly browserChanges: number;
   readonly browserKills: number;
   readonly browserKillsMidSync: number;
+  /** Relaunches that found the profile's IndexedDB gone (what the device had not sent is lost with it). */
+  readonly browserStorageLost: number;
   readonly instances: number;
   readonly faultPhaseMs: number;
   readonly drainMs: number;
@@ -161,7 +163,7 @@ export async function runChaos(o: RunOptions): Promise<RunResult> {
           photos,
           photoRate: o.photoRate,
         };
-        const d = chromium ? new BrowserDevice({ ...options, root: o.root }) : new ChaosDevice(options);
+        const d = chromium ? new BrowserDevice({ ...options, root: o.root, logFile: path.join(o.work, `${options.label}.log`), say: o.log }) : new ChaosDevice(options);
         devices.push(d);
         if (chromium) browsers.push(d as BrowserDevice);
         await within(120_000, `device ${d.label} opening and logging in`, d.open());
@@ -395,6 +397,7 @@ export async function runChaos(o: RunOptions): Promise<RunResult> {
       browserChanges: ledger.filter((e) => browsers.some((d) => d.label === e.device)).length,
       browserKills: browsers.reduce((n, d) => n + d.launches - 1, 0),
       browserKillsMidSync: browsers.reduce((n, d) => n + d.killsMidSync, 0),
+      browserStorageLost: browsers.reduce((n, d) => n + d.storageLost, 0),
       instances: instances.length,
       faultPhaseMs,
       drainMs,

@@ -29,6 +29,10 @@ type ChaosWindow = typeof globalThis & {
 export interface BrowserDeviceOptions extends DeviceOptions {
   /** The repository, for the engine's bundle. */
   readonly root: string;
+  /** Where Chromium writes its own log, a file per launch (kept with the servers' logs when the run fails). */
+  readonly logFile: string;
+  /** A line for the run's log. */
+  readonly say: (line: string) => void;
 }
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
@@ -56,6 +60,9 @@ export class BrowserDevice extends ChaosDeviceBase {
   launches = 0;
   /** Kills that met a sync under way (pushing, pulling or entries in flight). */
   killsMidSync = 0;
+  /** Launches that found the profile's IndexedDB gone (another device id): Chromium lost it, or the harness did. */
+  storageLost = 0;
+  private deviceId: string | null = null;
   private context: BrowserContext | null = null;
   private page: Page | null = null;
   private readonly profile = mkdtempSync(path.join(os.tmpdir(), 'fieldsync-chaos-chromium-'));
@@ -78,6 +85,10 @@ export class BrowserDevice extends ChaosDeviceBase {
     void this.page?.evaluate((v) => void ((globalThis as ChaosWindow).chaosOffsetMs = v), ms).catch(() => undefined);
   }
 
+  private logFile(): string {
+    return `${this.b.logFile}.${this.launches}`;
+  }
+
   private get live(): Page {
     if (!this.page) throw new Error(`${this.label}: the browser is down`);
     return this.page;
@@ -91,7 +102,9 @@ export class BrowserDevice extends ChaosDeviceBase {
   /** Starts Chromium on the profile, opens the page and the engine on the IndexedDB the profile holds. */
   private async launch(): Promise<void> {
     this.launches += 1;
-    const context = await chromium.launchPersistentContext(this.profile, { executablePath: CHROMIUM, args: FLAGS, headless: true, bypassCSP: true });
+    // A log per launch: Chromium starts its log file afresh, and the launch that matters is an early one.
+    const args = [...FLAGS, '--enable-logging', `--log-file=${this.logFile()}`, '--vmodule=*indexed_db*=1,*leveldb*=1'];
+    const context = await chromium.launchPersistentContext(this.profile, { executablePath: CHROMIUM, args, headless: true, bypassCSP: true });
     this.context = context;
     // The page loads from the proxy (the API's health answer): a few tries, as an instance may be restarting.
     let page: Page | null = null;
@@ -105,7 +118,7 @@ export class BrowserDevice extends ChaosDeviceBase {
     }
     for (const other of context.pages()) if (other !== page) await other.close();
     await page.exposeFunction('chaosNeedsLogin', () => void this.login());
-    await page.evaluate(
+    const deviceId = await page.evaluate(
       async ({ dbName, offset, options }) => {
         const w = globalThis as ChaosWindow;
         // The device's clock, moved by the clock-skew fault (the engine reads Date.now).
@@ -118,9 +131,15 @@ export class BrowserDevice extends ChaosDeviceBase {
         const ask = (kind: string) => void (kind === 'needs_login' && w.chaosNeedsLogin());
         engine.store.subscribe((s) => ask(s.state.kind));
         ask(engine.store.getState().state.kind);
+        return String((await engine.db.meta.get('deviceId'))?.value ?? '');
       },
       { dbName: 'fieldsync-chaos', offset: this.offset, options: { ...ENGINE_SETTINGS, timeoutMs: this.o.timeoutMs, formsCache: false } },
     );
+    if (this.deviceId !== null && deviceId !== this.deviceId) {
+      this.storageLost += 1;
+      this.b.say(`${this.label}: launch ${this.launches} found another device id (${deviceId}, was ${this.deviceId}): the profile's IndexedDB is gone; Chromium's log: ${this.logFile()}`);
+    }
+    this.deviceId = deviceId;
     if (!this.online) await context.setOffline(true);
     this.page = page;
   }
