@@ -2,7 +2,7 @@
 // Ana works offline on one device and exports her unsynced work; a new device (a new browser
 // context: empty storage) signs in as Ana, imports the file, and syncs. Each change reaches the
 // server once under its original change id; importing the file again adds nothing; Ben's
-// device refuses Ana's file.
+// device refuses Ana's file. A database the browser deleted by itself is said to its user.
 import { readFile } from 'node:fs/promises';
 import type { Browser, Page, Request } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -93,4 +93,32 @@ describe('importing exported unsynced work', () => {
     expect(await ben.getByTestId('queue-item').count()).toBe(0);
     await benDevice.close();
   }, 300_000);
+
+  it('tells the user when the browser deleted the device’s database by itself, until dismissed', async () => {
+    const { device, page } = await signedIn(browser, server.url, 'cora@demo.fieldsync');
+    const banner = page.getByTestId('storage-reset');
+    await page.reload();
+    await page.getByTestId('current-user').waitFor();
+    expect(await banner.count()).toBe(0); // a reload keeps the database: nothing to say
+    // As Chromium does when it finds the database damaged: it is gone, localStorage stays.
+    await page.evaluate(async () => {
+      const names = (await indexedDB.databases()).map((d) => d.name ?? '').filter((n) => n.startsWith('fieldsync-'));
+      await Promise.all(
+        names.map((n) => new Promise<void>((resolve, reject) => {
+          const r = indexedDB.deleteDatabase(n);
+          r.onsuccess = () => resolve();
+          r.onerror = () => reject(r.error);
+        })),
+      );
+    });
+    await page.reload();
+    await banner.waitFor();
+    expect(await banner.getAttribute('role')).toBe('alert');
+    await banner.getByRole('button').click();
+    await expect.poll(() => banner.count()).toBe(0);
+    await page.reload();
+    await page.getByTestId('current-user').waitFor();
+    expect(await banner.count()).toBe(0);
+    await device.close();
+  }, 120_000);
 });

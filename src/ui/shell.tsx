@@ -5,6 +5,7 @@ import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { LanguageSelect } from './components/language-select';
 import { StatusBar } from './components/status-bar';
+import { StorageResetBanner } from './components/storage-reset-banner';
 import { ToastProvider } from './components/toast';
 import { useEngine, useSync } from './engine-context';
 import { useLostEdits, wasRestored } from './hooks/use-device-data';
@@ -145,6 +146,7 @@ export function Shell({ session, online, onLogin, onLogout }: ShellProps) {
           )}
           <FormsNavLink role={session.user.role} current={route.name === 'form-editor'} />
         </nav>
+        <StorageResetBanner userId={session.user.id} />
         {!online && (
           <p className="banner offline" role="status" data-testid="offline-banner">
             {ts('banner.offline')}

@@ -50,6 +50,8 @@ export const states = {
     reloginNotice: 'Sign in again as {{email}} to sync this device’s work.',
     reloginTitle: 'Sign in again',
     later: 'Later',
+    storageReset: 'The browser deleted this app’s data on this device ({{when}}), as browsers do when they find it damaged. What you saved here and had not synced before then is lost from this device. If you exported your unsynced work, import it in the sync queue.',
+    dismiss: 'Dismiss',
   },
   clock: {
     ahead: 'This device’s clock is {{amount}} ahead of the server’s. Edits are stamped with this clock, so they may wrongly win or lose against colleagues’ edits: set the date and time to automatic.',

@@ -55,6 +55,8 @@ export const states = {
     reloginNotice: 'Inicie sesión de nuevo como {{email}} para sincronizar el trabajo de este dispositivo.',
     reloginTitle: 'Iniciar sesión de nuevo',
     later: 'Más tarde',
+    storageReset: 'El navegador borró los datos de la aplicación en este dispositivo ({{when}}), como hace cuando los encuentra dañados. Lo que guardó aquí sin sincronizar antes de ese momento se perdió en este dispositivo. Si exportó su trabajo sin sincronizar, impórtelo en la cola de sincronización.',
+    dismiss: 'Cerrar',
   },
   clock: {
     ahead: 'El reloj de este dispositivo va {{amount}} por delante del servidor. Sus cambios llevan la hora de este reloj y pueden ganar o perder por error frente a los de sus colegas: ponga la fecha y la hora en automático.',

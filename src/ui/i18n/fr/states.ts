@@ -55,6 +55,8 @@ export const states = {
     reloginNotice: 'Reconnectez-vous en tant que {{email}} pour synchroniser le travail de cet appareil.',
     reloginTitle: 'Se reconnecter',
     later: 'Plus tard',
+    storageReset: 'Le navigateur a supprimé les données de l’application sur cet appareil ({{when}}), comme il le fait quand il les trouve endommagées. Ce que vous aviez enregistré ici sans l’avoir synchronisé avant ce moment est perdu sur cet appareil. Si vous aviez exporté votre travail non synchronisé, importez-le dans la file de synchronisation.',
+    dismiss: 'Fermer',
   },
   clock: {
     ahead: 'L’horloge de cet appareil a {{amount}} d’avance sur celle du serveur. Vos modifications sont datées avec cette horloge et peuvent l’emporter ou perdre à tort face à celles de vos collègues : réglez la date et l’heure en automatique.',

@@ -1,0 +1,56 @@
+import { describe, expect, it } from 'vitest';
+import { dismissStorageReset, loadStorageReset, noteDeviceId } from './storage-reset';
+
+class MemoryStorage implements Storage {
+  private readonly m = new Map<string, string>();
+  get length() {
+    return this.m.size;
+  }
+  clear() {
+    this.m.clear();
+  }
+  getItem(k: string) {
+    return this.m.get(k) ?? null;
+  }
+  key(i: number) {
+    return [...this.m.keys()][i] ?? null;
+  }
+  removeItem(k: string) {
+    this.m.delete(k);
+  }
+  setItem(k: string, v: string) {
+    this.m.set(k, v);
+  }
+}
+
+describe('storage reset', () => {
+  it('says nothing the first time, nor when the database opens with the device id it had', () => {
+    const s = new MemoryStorage();
+    expect(noteDeviceId('u1', 'dev_a', 1000, s)).toBeNull();
+    expect(noteDeviceId('u1', 'dev_a', 2000, s)).toBeNull();
+  });
+
+  it('reports a database that opens with another device id, until dismissed', () => {
+    const s = new MemoryStorage();
+    noteDeviceId('u1', 'dev_a', 1000, s);
+    expect(noteDeviceId('u1', 'dev_b', 5000, s)).toEqual({ at: 5000, previousDeviceId: 'dev_a' });
+    // Still shown after a reload with the new database, until the user dismisses it.
+    expect(noteDeviceId('u1', 'dev_b', 9000, s)).toEqual({ at: 5000, previousDeviceId: 'dev_a' });
+    dismissStorageReset('u1', s);
+    expect(loadStorageReset('u1', s)).toBeNull();
+    expect(noteDeviceId('u1', 'dev_b', 9500, s)).toBeNull();
+  });
+
+  it('keeps each user of the device apart', () => {
+    const s = new MemoryStorage();
+    noteDeviceId('u1', 'dev_a', 1000, s);
+    expect(noteDeviceId('u2', 'dev_z', 2000, s)).toBeNull();
+  });
+
+  it('works without storage, and ignores a damaged entry', () => {
+    expect(noteDeviceId('u1', 'dev_a', 1000, undefined)).toBeNull();
+    const s = new MemoryStorage();
+    s.setItem('fieldsync.storageReset.u1', '{not json');
+    expect(loadStorageReset('u1', s)).toBeNull();
+  });
+});
