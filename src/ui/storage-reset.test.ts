@@ -1,27 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { dismissStorageReset, loadStorageReset, noteDeviceId } from './storage-reset';
-
-class MemoryStorage implements Storage {
-  private readonly m = new Map<string, string>();
-  get length() {
-    return this.m.size;
-  }
-  clear() {
-    this.m.clear();
-  }
-  getItem(k: string) {
-    return this.m.get(k) ?? null;
-  }
-  key(i: number) {
-    return [...this.m.keys()][i] ?? null;
-  }
-  removeItem(k: string) {
-    this.m.delete(k);
-  }
-  setItem(k: string, v: string) {
-    this.m.set(k, v);
-  }
-}
+import { MemoryStorage } from './testing/memory-storage';
 
 describe('storage reset', () => {
   it('says nothing the first time, nor when the database opens with the device id it had', () => {
