@@ -2,7 +2,8 @@
 // Ana works offline on one device and exports her unsynced work; a new device (a new browser
 // context: empty storage) signs in as Ana, imports the file, and syncs. Each change reaches the
 // server once under its original change id; importing the file again adds nothing; Ben's
-// device refuses Ana's file. A database the browser deleted by itself is said to its user.
+// device refuses Ana's file. A database the browser deleted by itself gets its unsynced work back
+// from the safety copy, and its user is told.
 import { readFile } from 'node:fs/promises';
 import type { Browser, Page, Request } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -94,13 +95,17 @@ describe('importing exported unsynced work', () => {
     await benDevice.close();
   }, 300_000);
 
-  it('tells the user when the browser deleted the device’s database by itself, until dismissed', async () => {
+  it('puts unsynced work back from the safety copy when the browser deleted the database, and says so until dismissed', async () => {
     const { device, page } = await signedIn(browser, server.url, 'cora@demo.fieldsync');
     const banner = page.getByTestId('storage-reset');
     await page.reload();
     await page.getByTestId('current-user').waitFor();
     expect(await banner.count()).toBe(0); // a reload keeps the database: nothing to say
-    // As Chromium does when it finds the database damaged: it is gone, localStorage stays.
+    await device.setOffline(true);
+    await openEntity(page, CAMP_NORTH);
+    const title = 'Saved before the browser deleted the database';
+    await createAssessment(page, title);
+    // As Chromium does when it finds the database damaged: it is gone; localStorage and Cache Storage stay.
     await page.evaluate(async () => {
       const names = (await indexedDB.databases()).map((d) => d.name ?? '').filter((n) => n.startsWith('fieldsync-'));
       await Promise.all(
@@ -114,6 +119,12 @@ describe('importing exported unsynced work', () => {
     await page.reload();
     await banner.waitFor();
     expect(await banner.getAttribute('role')).toBe('alert');
+    expect(await banner.textContent()).toContain('put back: 1 change(s) and 0 photo(s)');
+    await device.setOffline(false);
+    await page.evaluate(() => window.dispatchEvent(new Event('online')));
+    await expect
+      .poll(async () => (await serverRecords(server.url, 'cora@demo.fieldsync')).filter((r) => r.data.title === title).map((r) => r.version), { timeout: 60_000 })
+      .toEqual([1]);
     await banner.getByRole('button').click();
     await expect.poll(() => banner.count()).toBe(0);
     await page.reload();

@@ -15,13 +15,18 @@ export function newDeviceId(): string {
 
 /** The device id, created on first use. */
 export async function ensureDeviceId(db: FieldsyncDb): Promise<string> {
+  return (await openDevice(db)).id;
+}
+
+/** The device id, and whether this call made it: the database was new (first use, or the browser deleted it). */
+export async function openDevice(db: FieldsyncDb): Promise<{ readonly id: string; readonly created: boolean }> {
   return db.transaction('rw', db.meta, async () => {
     const existing = await getMeta<string>(db, META.deviceId);
-    if (existing) return existing;
+    if (existing) return { id: existing, created: false };
     const id = newDeviceId();
     await setMeta(db, META.deviceId, id);
     await setMeta(db, META.clock, initialHlc(id));
-    return id;
+    return { id, created: true };
   });
 }
 

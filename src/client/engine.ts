@@ -11,11 +11,13 @@ import { BatchSelector, type BatchLimits, DEFAULT_BATCH_LIMITS } from '@/core/ba
 import { PULL_LIMIT_DEFAULT, type Entity, type RecordType } from '@/protocol';
 import type { LiveEvent } from '@/protocol/events';
 import { type FieldsyncDb, type LocalRecord, META, type OutboxEntry, getMeta, setMeta } from './db';
-import { ensureDeviceId } from './device';
+import type { CopyStore } from './copy-store';
+import { openDevice } from './device';
 import { refreshForms } from './forms';
 import type { Environment, EnvironmentEvent } from './env';
 import { StorageQuotaError, type TransportError, UnauthorizedError } from './errors';
 import { LiveEvents } from './live-events';
+import { type ImportResult, importUnsynced } from './import-unsynced';
 import { type CreateInput, type WriteContext, createRecord, deleteRecord, updateRecord } from './local-writes';
 import { type AttachInput, attachFile } from './media/attach';
 import { mediaContent } from './media/download';
@@ -30,11 +32,13 @@ import { scanUnsettled } from './outbox-scan';
 import { type StatusCounts, countByStatus, discardEntry, exportUnsynced, listOutbox, pruneSettled, recoverInFlight, retryEntry } from './outbox-queue';
 import { pullAll } from './pull';
 import { pushAll } from './push';
+import { type RestoredWork, SafetyCopy } from './safety-copy';
 import { SyncScheduler, type TriggerReason } from './scheduler';
 import { type EngineState, type SyncStore, createSyncStore } from './sync-store';
 import { type MetaView, watchTabs } from './tab-watch';
 import { Throttled } from './throttle';
 import { type Transport, createTransport } from './transport';
+import type { UnsyncedFile } from './unsynced-file';
 
 export type { TriggerReason } from './scheduler';
 
@@ -76,6 +80,8 @@ export interface SyncEngineOptions {
   readonly uploadConcurrency?: number;
   /** Storage usage and quota for evicting confirmed media; default navigator.storage.estimate(). */
   readonly storageEstimate?: EstimateStorage;
+  /** Where the safety copy of unsynced work lives, apart from the database (safety-copy.ts); absent or null: none is kept. */
+  readonly copyStore?: CopyStore | null;
 }
 
 export interface RecordFilter {
@@ -115,6 +121,10 @@ export class SyncEngine {
   private readonly uploadQueue: UploadQueue;
   /** Re-reads the upload summary for the store, coalesced while bytes flow. */
   private readonly mediaRefresh = new Throttled(() => this.readMedia());
+  private readonly copy: SafetyCopy | null;
+  /** Drops the safety copies of work the server now holds, coalesced after runs and uploads. */
+  private readonly copySweep = new Throttled(async () => void (await this.copy?.sweep().catch(() => undefined)), { maxGapMs: 5_000, costFactor: 4, burst: 1 });
+  private restoredWork: RestoredWork | null = null;
 
   private constructor(
     private readonly opts: SyncEngineOptions,
@@ -132,6 +142,7 @@ export class SyncEngine {
         ...(opts.timeoutMs ? { timeoutMs: opts.timeoutMs } : {}),
       });
     this.writeCtx = { db: opts.db, now: () => env.clock.now() };
+    this.copy = opts.copyStore ? new SafetyCopy(opts.db, opts.copyStore, env.locks, `fieldsync-copy-${opts.db.name}`) : null;
     this.limits = opts.batchLimits ?? DEFAULT_BATCH_LIMITS;
     this.scheduler = new SyncScheduler(
       env,
@@ -149,6 +160,7 @@ export class SyncEngine {
         failed: (lastFailure) => this.store.setState({ lastFailure }),
         settled: () => {
           this.uploadQueue.kick('periodic');
+          void this.copySweep.request();
           return this.refreshCounts();
         },
       },
@@ -188,17 +200,28 @@ export class SyncEngine {
       token: () => this.token,
       isOnline: () => env.connectivity.isOnline(),
       changed: () => void this.mediaRefresh.request(),
-      confirmed: () => void this.evict(),
+      confirmed: () => {
+        void this.evict();
+        void this.copySweep.request();
+      },
       policy: { maxAutoRetries: opts.maxAutoRetries ?? 3, backoff: opts.backoff ?? DEFAULT_BACKOFF },
       ...(opts.uploadConcurrency !== undefined ? { concurrency: opts.uploadConcurrency } : {}),
     });
     this.store.setState({ deviceId });
   }
 
-  /** Opens the engine on its database: creates the device id on first use, loads the stored token. */
+  /**
+   * Opens the engine on its database: creates the device id on first use, loads the stored
+   * token. A database that opens new while safety copies exist was deleted by the browser: the
+   * copied work goes back into it.
+   */
   static async open(opts: SyncEngineOptions): Promise<SyncEngine> {
-    const deviceId = await ensureDeviceId(opts.db);
-    const engine = new SyncEngine(opts, deviceId);
+    const device = await openDevice(opts.db);
+    const engine = new SyncEngine(opts, device.id);
+    if (device.created && engine.copy) {
+      engine.restoredWork = await engine.copy.restore(opts.env.clock.now());
+      if (engine.restoredWork.changes + engine.restoredWork.photos === 0) engine.restoredWork = null;
+    }
     engine.token = (await getMeta<string>(opts.db, META.token)) ?? null;
     engine.lastDbToken = engine.token;
     return engine;
@@ -206,6 +229,11 @@ export class SyncEngine {
 
   get db(): FieldsyncDb {
     return this.opts.db;
+  }
+
+  /** What this opening took back from the safety copy, the database having been made anew; null when nothing. */
+  get restored(): RestoredWork | null {
+    return this.restoredWork;
   }
 
   get isLeader(): boolean {
@@ -228,6 +256,7 @@ export class SyncEngine {
     );
     this.unsubscribe.push(watchMedia(this.db, () => void this.mediaRefresh.request()));
     void this.mediaRefresh.request();
+    void this.copySweep.request();
     if (env.storage)
       env.storage.persist().then(
         (persisted) => this.store.setState({ persisted }),
@@ -245,6 +274,7 @@ export class SyncEngine {
     this.stopped = true;
     this.countsRefresh.stop();
     this.mediaRefresh.stop();
+    this.copySweep.stop();
     this.live?.stop();
     for (const u of this.unsubscribe) u();
     try {
@@ -305,6 +335,7 @@ export class SyncEngine {
   /** Saves a new record; resolves once record and outbox entry are committed (then say "saved"). */
   async create(input: CreateInput): Promise<LocalRecord> {
     const record = await createRecord(this.writeCtx, input);
+    await this.copied([record.id]);
     this.afterWrite();
     return record;
   }
@@ -312,6 +343,7 @@ export class SyncEngine {
   /** Replaces a record's data. */
   async update(id: string, data: LocalRecord['data']): Promise<LocalRecord> {
     const record = await updateRecord(this.writeCtx, id, data);
+    await this.copied([id]);
     this.afterWrite();
     return record;
   }
@@ -319,6 +351,7 @@ export class SyncEngine {
   /** Deletes a record (a tombstone is synced). */
   async remove(id: string): Promise<void> {
     await deleteRecord(this.writeCtx, id);
+    await this.copied([id]);
     this.afterWrite();
   }
 
@@ -360,6 +393,7 @@ export class SyncEngine {
       if (e instanceof StorageQuotaError) await this.evict();
       throw e;
     }
+    await this.copied([record.id], record.id);
     this.afterWrite();
     void this.mediaRefresh.request();
     return record;
@@ -429,14 +463,25 @@ export class SyncEngine {
 
   /** Retries a rejected (or failed) entry, then syncs. */
   async retry(changeId: string): Promise<void> {
-    await retryEntry(this.db, changeId, this.now());
+    const entry = await retryEntry(this.db, changeId, this.now());
+    await this.copied([entry.recordId]);
     await this.syncNow();
   }
 
   /** Drops an entry: the only way unsynced work leaves the device without reaching the server. */
   async discard(changeId: string): Promise<void> {
+    const entry = await this.db.outbox.where('changeId').equals(changeId).first();
     await discardEntry(this.db, changeId);
+    if (entry) await this.copied([entry.recordId]);
     await this.refreshCounts();
+  }
+
+  /** Imports a checked file of unsynced work (unsynced-file.ts), then syncs. */
+  async importUnsynced(file: UnsyncedFile): Promise<ImportResult> {
+    const result = await importUnsynced(this.db, file, this.now());
+    await this.copied(file.entries.map((e) => e.recordId));
+    this.afterWrite();
+    return result;
   }
 
   exportUnsynced(): Promise<string> {
@@ -510,6 +555,15 @@ export class SyncEngine {
   }
 
   /** The save is committed: counts follow (coalesced during a burst of writes, not awaited); sync. */
+  /**
+   * Brings the safety copy of these records (and a photo's bytes) in line with what was just
+   * committed. The save itself has succeeded: a copy that cannot be written is only less safety.
+   */
+  private async copied(recordIds: readonly string[], mediaId?: string): Promise<void> {
+    if (!this.copy) return;
+    await Promise.all([this.copy.saveRecords(recordIds), mediaId ? this.copy.saveMedia(mediaId) : null]).catch(() => undefined);
+  }
+
   private afterWrite(): void {
     void this.countsRefresh.request();
     void this.scheduler.trigger('local-write');

@@ -41,7 +41,7 @@ function merged(e: ImportedEntry, local: LocalRecord | undefined): LocalRecord |
   return { ...local, data: exported.data, deleted: exported.deleted, hlc: exported.hlc };
 }
 
-export async function importUnsynced(db: FieldsyncDb, file: UnsyncedFile, now: number): Promise<ImportResult> {
+export async function importUnsynced(db: FieldsyncDb, file: Pick<UnsyncedFile, 'entries'>, now: number): Promise<ImportResult> {
   try {
     return await db.transaction('rw', [db.outbox, db.records, db.meta], async () => {
       const present = new Set(

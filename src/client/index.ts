@@ -2,6 +2,7 @@
 // `createBrowserSyncEngine`, reads `engine.store` (Zustand vanilla) and calls the engine's
 // methods; everything else here is for tests and tooling.
 import { browserEnvironment } from './browser-env';
+import { cacheCopyStore } from './copy-store';
 import { FieldsyncDb } from './db';
 import { SyncEngine, type SyncEngineOptions } from './engine';
 
@@ -10,6 +11,8 @@ export { FieldsyncDb, type LocalRecord, type OutboxEntry, type ServerCopy } from
 export type { EngineState, SyncStore, SyncStoreState } from './sync-store';
 export type { StatusCounts, UnsyncedExport } from './outbox-queue';
 export type { CreateInput } from './local-writes';
+export type { RestoredWork } from './safety-copy';
+export type { ImportResult } from './import-unsynced';
 export { formsForEntity, storedForm } from './forms';
 export { type DraftTarget, clearDraft, draftKey, loadDraft, saveDraft } from './drafts';
 export type { AttachInput } from './media/attach';
@@ -34,7 +37,10 @@ export interface BrowserEngineOptions extends Partial<Omit<SyncEngineOptions, 'd
 /** Opens the device database and starts an engine with the browser's environment. */
 export async function createBrowserSyncEngine(opts: BrowserEngineOptions = {}): Promise<SyncEngine> {
   const { dbName, ...rest } = opts;
-  const engine = await SyncEngine.open({ baseUrl: '', formsCache: true, ...rest, db: new FieldsyncDb(dbName ?? DEFAULT_DB_NAME), env: browserEnvironment() });
+  const name = dbName ?? DEFAULT_DB_NAME;
+  const engine = await SyncEngine.open({
+    baseUrl: '', formsCache: true, copyStore: cacheCopyStore(`${name}:safety-copy`), ...rest, db: new FieldsyncDb(name), env: browserEnvironment(),
+  });
   engine.start();
   return engine;
 }

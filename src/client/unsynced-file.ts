@@ -141,3 +141,15 @@ export async function parseUnsyncedFile(text: string, userId: string | null, dig
   if (file.userId !== userId) throw new UnsyncedFileError('otherUser');
   return { userId: file.userId, deviceId: file.deviceId, exportedAt: file.exportedAt, entries: file.entries };
 }
+
+/** One change as the safety copy holds it (safety-copy.ts), with a file's checks; null when it fails them. */
+export function checkEntry(raw: unknown): ImportedEntry | null {
+  const r = EntrySchema.safeParse(raw);
+  return r.success ? r.data : null;
+}
+
+/** A record as the safety copy holds it, with a file's checks; null when it fails them. */
+export function checkRecord(raw: unknown): ImportedRecord | null {
+  const r = RecordSchema.safeParse(raw);
+  return r.success ? r.data : null;
+}

@@ -24,6 +24,14 @@ export interface AttachOptions {
   readonly downscaler: ImageDownscaler;
 }
 
+/** The rows of bytes this device holds and has yet to upload. */
+export function newMediaRows(id: string, blob: Blob, sha256: string, contentType: string, now: number): { blob: MediaBlobRow; upload: UploadRow } {
+  return {
+    blob: { id, blob, size: blob.size, sha256, contentType, confirmed: false, lastUsedAt: now },
+    upload: { ...initialUploadState, id, bytesTotal: blob.size, uploadUrl: null, createdAt: now, updatedAt: now },
+  };
+}
+
 export async function attachFile(ctx: WriteContext, input: AttachInput, opts: AttachOptions): Promise<LocalRecord> {
   if (!IdSchema.safeParse(input.parentId).success) throw new RecordValidationError('parentId must be a UUID');
   let blob = input.file;
@@ -49,11 +57,9 @@ export async function attachFile(ctx: WriteContext, input: AttachInput, opts: At
         entityId: input.entityId,
         data: { parentId: input.parentId, contentType, size: blob.size, sha256, fileName },
       });
-      const now = ctx.now();
-      const stored: MediaBlobRow = { id: record.id, blob, size: blob.size, sha256, contentType, confirmed: false, lastUsedAt: now };
-      const upload: UploadRow = { ...initialUploadState, id: record.id, bytesTotal: blob.size, uploadUrl: null, createdAt: now, updatedAt: now };
-      await db.mediaBlobs.add(stored);
-      await db.uploads.add(upload);
+      const rows = newMediaRows(record.id, blob, sha256, contentType, ctx.now());
+      await db.mediaBlobs.add(rows.blob);
+      await db.uploads.add(rows.upload);
       return record;
     });
   } catch (e) {

@@ -12,6 +12,8 @@ import { type Database, rows } from '@/server/db/database';
 import { testDatabases } from '@/server/db/test-databases';
 import { DEMO_ENTITIES, DEMO_PASSWORD } from '@/server/seed/demo';
 import { type TestServer, createTestServer } from '@/server/test-server';
+import { type CopyStore, memoryCopyStore } from '../copy-store';
+import type { SyncEngineOptions } from '../engine';
 import type { FetchLike } from '../env';
 import { ControlledNetwork } from '../testing/controlled-network';
 import { Device, idleAll } from '../testing/device';
@@ -84,8 +86,8 @@ afterAll(async () => {
   await database?.close();
 });
 
-async function device(user: 'ana' | 'ben' | 'cora'): Promise<Device> {
-  const d = await Device.open(`${user}-${devices.length}`, fetch, time, { imageDownscaler: keepOriginal, uploadChunkSize: CHUNK });
+async function device(user: 'ana' | 'ben' | 'cora', options: Partial<SyncEngineOptions> = {}): Promise<Device> {
+  const d = await Device.open(`${user}-${devices.length}`, fetch, time, { imageDownscaler: keepOriginal, uploadChunkSize: CHUNK, ...options });
   devices.push(d);
   await d.login(`${user}@demo.fieldsync`, DEMO_PASSWORD);
   await settled([d]);
@@ -226,5 +228,90 @@ describe('media against the real server', () => {
     expect(await cora.engine.mediaContent(media.id)).not.toBeNull();
     expect(await cora.engine.getRecord(media.id)).toMatchObject({ contentAvailable: true });
     expect((await cora.engine.listMedia(parent.id))[0]).toMatchObject({ status: 'remote', contentAvailable: true, onDevice: true });
+  });
+});
+
+async function stored(id: string) {
+  const [r] = await rows<{ data: Record<string, unknown> }>(database.db, sql`select data from records where id = ${id}`);
+  return r;
+}
+
+/** How many times the server took each change id. */
+async function timesApplied(changeIds: readonly string[]): Promise<number[]> {
+  const found = await rows<{ change_id: string; n: number }>(
+    database.db,
+    sql`select change_id, count(*)::int as n from sync_changes where change_id in (${sql.join(changeIds.map((c) => sql`${c}`), sql`, `)}) group by change_id`,
+  );
+  const n = new Map(found.map((r) => [r.change_id, r.n]));
+  return changeIds.map((c) => n.get(c) ?? 0);
+}
+
+describe('a device whose database the browser deleted', () => {
+  async function signedInAgain(d: Device, user: string) {
+    await d.login(`${user}@demo.fieldsync`, DEMO_PASSWORD);
+    await settled([d]);
+  }
+
+  it('gets its unsynced changes and photos back from the safety copy, and the server takes each once', async () => {
+    const copies: CopyStore = memoryCopyStore();
+    const ana = await device('ana', { copyStore: copies });
+    const synced = await ana.engine.create({ type: 'assessment', entityId: NORTH, data: { title: 'Sent before' } });
+    await settled([ana]);
+    ana.env.net.emit('offline');
+    await ana.engine.update(synced.id, { title: 'Sent before, edited offline' });
+    const content = new Uint8Array(randomBytes(2 * CHUNK + 7));
+    const { parent, media } = await photoOn(ana, content);
+    const changeIds = (await ana.engine.listOutbox()).filter((e) => e.status === 'pending').map((e) => e.changeId);
+    expect(changeIds).toHaveLength(3);
+    expect((await copies.keys()).sort()).toEqual([`media/${media.id}`, `record/${media.id}`, `record/${parent.id}`, `record/${synced.id}`].sort());
+
+    await ana.wipe();
+    expect(ana.engine.restored).toEqual({ changes: 3, photos: 1 });
+    expect((await ana.engine.listOutbox()).map((e) => e.changeId)).toEqual(changeIds);
+    expect((await ana.engine.getRecord(synced.id))?.data).toEqual({ title: 'Sent before, edited offline' });
+    ana.env.net.emit('online');
+    await signedInAgain(ana, 'ana');
+
+    expect(await timesApplied(changeIds)).toEqual([1, 1, 1]);
+    expect((await stored(synced.id))?.data).toEqual({ title: 'Sent before, edited offline' });
+    expect(await ana.engine.db.uploads.get(media.id)).toMatchObject({ status: 'uploaded' });
+    expect(await contentRows(media.id)).toBe(1);
+    await advance(10_000, [ana]); // the sweep after the upload
+    expect(await copies.keys()).toEqual([]);
+  });
+
+  it('gets back a photo whose record the server had but whose bytes it had not, and uploads it', async () => {
+    const copies = memoryCopyStore();
+    const ana = await device('ana', { copyStore: copies });
+    holdUploads = true;
+    let mediaId: string;
+    try {
+      const { media } = await photoOn(ana, new Uint8Array(randomBytes(CHUNK + 1)));
+      mediaId = media.id;
+      await settled([ana]);
+      expect((await ana.engine.getRecord(media.id))?.server).not.toBeNull();
+      expect(await ana.engine.db.uploads.get(media.id)).not.toMatchObject({ status: 'uploaded' });
+      await advance(10_000, [ana]); // a sweep: the record is synced, its bytes are not
+      expect(await copies.keys()).toContain(`record/${media.id}`);
+      await ana.wipe();
+      expect(ana.engine.restored).toMatchObject({ photos: 1 });
+    } finally {
+      holdUploads = false;
+    }
+    await signedInAgain(ana, 'ana');
+    await advance(60_000, [ana]);
+    expect(await ana.engine.db.uploads.get(mediaId)).toMatchObject({ status: 'uploaded' });
+    expect(await contentRows(mediaId)).toBe(1);
+  });
+
+  it('takes nothing back when the database opens as it was (a reload)', async () => {
+    const copies = memoryCopyStore();
+    const ana = await device('ana', { copyStore: copies });
+    ana.env.net.emit('offline');
+    await ana.engine.create({ type: 'assessment', entityId: NORTH, data: { title: 'Kept by the database' } });
+    await ana.reload();
+    expect(ana.engine.restored).toBeNull();
+    expect(await ana.engine.listOutbox()).toHaveLength(1);
+    expect(await copies.keys()).toHaveLength(1);
   });
 });

@@ -55,6 +55,13 @@ export class Device {
     await this.boot();
   }
 
+  /** The browser deletes the database by itself (Chromium does on finding it damaged) and the page opens a new, empty one. */
+  async wipe(): Promise<void> {
+    await this.engine.stop();
+    await this.engine.db.delete();
+    await this.boot();
+  }
+
   async close(): Promise<void> {
     await this.engine.stop();
     this.engine.db.close();

@@ -1,12 +1,11 @@
 'use client';
 // "Import unsynced work": reads a file the sync queue exported (here or on another device of
 // the same user), checks it, and puts its changes into the outbox under their original change
-// ids; then asks for a sync. Says how many were imported and how many were already here, or
+// ids; the engine then syncs. Says how many were imported and how many were already here, or
 // why the file was refused (nothing is imported then).
 import { useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { StorageQuotaError } from '@/client/errors';
-import { importUnsynced } from '@/client/import-unsynced';
 import { currentUserId } from '@/client/token-user';
 import { type UnsyncedFileProblem, UnsyncedFileError, parseUnsyncedFile } from '@/client/unsynced-file';
 import { useEngine } from '../engine-context';
@@ -28,9 +27,7 @@ export function ImportUnsynced() {
     setState({ kind: 'importing' });
     try {
       const parsed = await parseUnsyncedFile(await file.text(), await currentUserId(engine.db));
-      const result = await importUnsynced(engine.db, parsed, Date.now());
-      setState({ kind: 'done', ...result });
-      if (result.imported > 0) void engine.syncNow().catch(() => undefined);
+      setState({ kind: 'done', ...(await engine.importUnsynced(parsed)) });
     } catch (e) {
       if (e instanceof UnsyncedFileError) setState({ kind: 'refused', problem: e.problem });
       else if (e instanceof StorageQuotaError) setState({ kind: 'refused', problem: 'storage' });

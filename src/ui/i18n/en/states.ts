@@ -51,6 +51,7 @@ export const states = {
     reloginTitle: 'Sign in again',
     later: 'Later',
     storageReset: 'The browser deleted this app’s data on this device ({{when}}), as browsers do when they find it damaged. What you saved here and had not synced before then is lost from this device. If you exported your unsynced work, import it in the sync queue.',
+    storageRestored: 'The browser deleted this app’s data on this device ({{when}}), as browsers do when they find it damaged. Your unsynced work was also kept in a safety copy, and has been put back: {{changes}} change(s) and {{photos}} photo(s), which sync as usual.',
     dismiss: 'Dismiss',
   },
   clock: {

@@ -56,6 +56,7 @@ export const states = {
     reloginTitle: 'Iniciar sesión de nuevo',
     later: 'Más tarde',
     storageReset: 'El navegador borró los datos de la aplicación en este dispositivo ({{when}}), como hace cuando los encuentra dañados. Lo que guardó aquí sin sincronizar antes de ese momento se perdió en este dispositivo. Si exportó su trabajo sin sincronizar, impórtelo en la cola de sincronización.',
+    storageRestored: 'El navegador borró los datos de la aplicación en este dispositivo ({{when}}), como hace cuando los encuentra dañados. Su trabajo sin sincronizar también se guardaba en una copia de seguridad y se ha restaurado: {{changes}} cambio(s) y {{photos}} foto(s), que se sincronizan como siempre.',
     dismiss: 'Cerrar',
   },
   clock: {

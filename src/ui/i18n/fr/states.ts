@@ -56,6 +56,7 @@ export const states = {
     reloginTitle: 'Se reconnecter',
     later: 'Plus tard',
     storageReset: 'Le navigateur a supprimé les données de l’application sur cet appareil ({{when}}), comme il le fait quand il les trouve endommagées. Ce que vous aviez enregistré ici sans l’avoir synchronisé avant ce moment est perdu sur cet appareil. Si vous aviez exporté votre travail non synchronisé, importez-le dans la file de synchronisation.',
+    storageRestored: 'Le navigateur a supprimé les données de l’application sur cet appareil ({{when}}), comme il le fait quand il les trouve endommagées. Votre travail non synchronisé était aussi gardé dans une copie de secours, et a été remis en place : {{changes}} modification(s) et {{photos}} photo(s), qui se synchronisent comme d’habitude.',
     dismiss: 'Fermer',
   },
   clock: {
