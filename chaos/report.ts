@@ -24,7 +24,14 @@ export function markdown(r: RunResult, title: string): string {
       .sort()
       .map(([k, v]) => `| ${k} | ${v} |`),
     '',
-    ...(r.browsers > 0 ? [`Chromium devices saved ${r.browserChanges} of the changes; they were killed (SIGKILL) and launched again on their profile ${r.browserKills} times, ${r.browserKillsMidSync} of them with a sync under way${r.browserStorageLost > 0 ? `; **${r.browserStorageLost} relaunches found their IndexedDB gone**` : ''}.`, ''] : []),
+    ...(r.browsers > 0
+      ? [
+          `Chromium devices saved ${r.browserChanges} of the changes; they were killed (SIGKILL) and launched again on their profile ${r.browserKills} times, ${r.browserKillsMidSync} of them with a sync under way. ` +
+            `The harness deleted the profile's IndexedDB at ${r.browserStorageDeleted} of the relaunches; the safety copies gave back ${r.restoredChanges} changes and ${r.restoredPhotos} photos` +
+            `${r.browserStorageLost > 0 ? `; **${r.browserStorageLost} relaunches found their IndexedDB gone by Chromium's doing**` : ''}.`,
+          '',
+        ]
+      : []),
     '| outcome of a change id | count |',
     '|---|---:|',
     ...Object.entries(r.outcomes)

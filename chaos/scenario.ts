@@ -18,7 +18,7 @@ import { Instance, freePort } from './instances';
 import { PostgresCluster } from './postgres-cluster';
 import { between, fork, pick, seeded } from './prng';
 
-export type SystemFault = 'device-offline' | 'sigkill-instance' | 'sigterm-instance' | 'postgres-stop' | 'clock-skew' | 'unassign-entity' | 'deactivate-user' | 'device-killed';
+export type SystemFault = 'device-offline' | 'sigkill-instance' | 'sigterm-instance' | 'postgres-stop' | 'clock-skew' | 'unassign-entity' | 'deactivate-user' | 'device-killed' | 'indexeddb-deleted';
 export type FaultKind = ProxyFault | SystemFault | 'token-expiry';
 
 export interface RunOptions {
@@ -33,7 +33,7 @@ export interface RunOptions {
   readonly browsers: number;
   /** Mean gap between system faults (the proxy's faults come with the traffic). */
   readonly systemFaultEveryMs: number;
-  /** How many times device-killed is drawn against each of the other system faults' one or two (1 by default). */
+  /** How many times device-killed and indexeddb-deleted are each drawn against each of the other system faults' one or two (1 by default). */
   readonly killWeight?: number;
   readonly proxyFaultRate: number;
   readonly tokenTtlSeconds: number;
@@ -58,8 +58,12 @@ export interface RunResult extends CheckResult {
   readonly browserChanges: number;
   readonly browserKills: number;
   readonly browserKillsMidSync: number;
-  /** Relaunches that found the profile's IndexedDB gone (what the device had not sent is lost with it). */
+  /** Relaunches that found the profile's IndexedDB gone though the harness had not deleted it (Chromium did). */
   readonly browserStorageLost: number;
+  /** Kills after which the harness deleted the profile's IndexedDB, and what the safety copies gave back. */
+  readonly browserStorageDeleted: number;
+  readonly restoredChanges: number;
+  readonly restoredPhotos: number;
   readonly instances: number;
   readonly faultPhaseMs: number;
   readonly drainMs: number;
@@ -203,7 +207,7 @@ export async function runChaos(o: RunOptions): Promise<RunResult> {
     let restarting = false;
     const killing = new Set<BrowserDevice>();
     const systemFaults: SystemFault[] = ['device-offline', 'device-offline', 'sigkill-instance', 'sigkill-instance', 'sigterm-instance', 'postgres-stop', 'clock-skew', 'clock-skew', 'unassign-entity', 'deactivate-user'];
-    if (browsers.length > 0) for (let i = 0; i < (o.killWeight ?? 1); i++) systemFaults.push('device-killed');
+    if (browsers.length > 0) for (let i = 0; i < (o.killWeight ?? 1); i++) systemFaults.push('device-killed', 'indexeddb-deleted');
     const monkey = (async () => {
       while (!stop) {
         await sleep(between(faultRng, o.systemFaultEveryMs / 2, (o.systemFaultEveryMs * 3) / 2));
@@ -273,14 +277,16 @@ export async function runChaos(o: RunOptions): Promise<RunResult> {
             );
             break;
           }
-          case 'device-killed': {
-            // A browser killed mid-sync (its whole process group) and launched again on its profile.
+          case 'device-killed':
+          case 'indexeddb-deleted': {
+            // A browser killed mid-sync (its whole process group) and launched again on its
+            // profile; or the same, its IndexedDB deleted meanwhile as Chromium does when it finds it damaged.
             const d = pick(faultRng, browsers);
             const pause = between(faultRng, 300, 2_000);
             if (killing.has(d)) break;
             killing.add(d);
             count(kind);
-            track(d.kill(pause).finally(() => killing.delete(d)));
+            track(d.kill(pause, kind === 'indexeddb-deleted').finally(() => killing.delete(d)));
             break;
           }
           case 'deactivate-user': {
@@ -398,6 +404,9 @@ export async function runChaos(o: RunOptions): Promise<RunResult> {
       browserKills: browsers.reduce((n, d) => n + d.launches - 1, 0),
       browserKillsMidSync: browsers.reduce((n, d) => n + d.killsMidSync, 0),
       browserStorageLost: browsers.reduce((n, d) => n + d.storageLost, 0),
+      browserStorageDeleted: browsers.reduce((n, d) => n + d.storageDeleted, 0),
+      restoredChanges: browsers.reduce((n, d) => n + d.restoredChanges, 0),
+      restoredPhotos: browsers.reduce((n, d) => n + d.restoredPhotos, 0),
       instances: instances.length,
       faultPhaseMs,
       drainMs,

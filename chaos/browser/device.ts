@@ -2,7 +2,9 @@
 // step) in a page of the fault proxy's origin, on Chromium's own IndexedDB, Web Locks and fetch.
 // The browser runs on a persistent profile in a temporary folder, so it can be SIGKILLed (its
 // whole process group, as a crashed or killed phone browser) and launched again on the same
-// profile: the engine reopens the IndexedDB it left, with its outbox, records and token.
+// profile: the engine reopens the IndexedDB it left, with its outbox, records and token. A kill
+// may also delete the profile's IndexedDB before the relaunch, as Chromium does when it finds
+// the database damaged: the engine must take back its unsynced work from its safety copy.
 // The edits are driven from Node (ChaosDeviceBase), one page call each; a kill waits for the
 // edit under way, so every change the ledger holds was saved and every saved change is ledgered.
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
@@ -60,8 +62,14 @@ export class BrowserDevice extends ChaosDeviceBase {
   launches = 0;
   /** Kills that met a sync under way (pushing, pulling or entries in flight). */
   killsMidSync = 0;
-  /** Launches that found the profile's IndexedDB gone (another device id): Chromium lost it, or the harness did. */
+  /** Launches that found the profile's IndexedDB gone (another device id) though the harness had not deleted it: Chromium did. */
   storageLost = 0;
+  /** Kills after which the harness deleted the profile's IndexedDB (the indexeddb-deleted fault). */
+  storageDeleted = 0;
+  /** What the engine took back from its safety copy at the relaunches that found its IndexedDB gone. */
+  restoredChanges = 0;
+  restoredPhotos = 0;
+  private deletedBeforeLaunch = false;
   private deviceId: string | null = null;
   private context: BrowserContext | null = null;
   private page: Page | null = null;
@@ -118,7 +126,7 @@ export class BrowserDevice extends ChaosDeviceBase {
     }
     for (const other of context.pages()) if (other !== page) await other.close();
     await page.exposeFunction('chaosNeedsLogin', () => void this.login());
-    const deviceId = await page.evaluate(
+    const opened = await page.evaluate(
       async ({ dbName, offset, options }) => {
         const w = globalThis as ChaosWindow;
         // The device's clock, moved by the clock-skew fault (the engine reads Date.now).
@@ -131,24 +139,33 @@ export class BrowserDevice extends ChaosDeviceBase {
         const ask = (kind: string) => void (kind === 'needs_login' && w.chaosNeedsLogin());
         engine.store.subscribe((s) => ask(s.state.kind));
         ask(engine.store.getState().state.kind);
-        return String((await engine.db.meta.get('deviceId'))?.value ?? '');
+        return { deviceId: String((await engine.db.meta.get('deviceId'))?.value ?? ''), restored: engine.restored };
       },
       { dbName: 'fieldsync-chaos', offset: this.offset, options: { ...ENGINE_SETTINGS, timeoutMs: this.o.timeoutMs, formsCache: false } },
     );
-    if (this.deviceId !== null && deviceId !== this.deviceId) {
-      this.storageLost += 1;
-      this.b.say(`${this.label}: launch ${this.launches} found another device id (${deviceId}, was ${this.deviceId}): the profile's IndexedDB is gone; Chromium's log: ${this.logFile()}`);
+    if (this.deviceId !== null && opened.deviceId !== this.deviceId) {
+      if (!this.deletedBeforeLaunch) this.storageLost += 1;
+      this.restoredChanges += opened.restored?.changes ?? 0;
+      this.restoredPhotos += opened.restored?.photos ?? 0;
+      const why = this.deletedBeforeLaunch ? 'the harness deleted it' : `Chromium's log: ${this.logFile()}`;
+      this.b.say(
+        `${this.label}: launch ${this.launches} found another device id (${opened.deviceId}, was ${this.deviceId}): the profile's IndexedDB is gone (${why}); ` +
+          `the safety copy gave back ${opened.restored?.changes ?? 0} changes and ${opened.restored?.photos ?? 0} photos`,
+      );
     }
-    this.deviceId = deviceId;
+    this.deletedBeforeLaunch = false;
+    this.deviceId = opened.deviceId;
     if (!this.online) await context.setOffline(true);
     this.page = page;
   }
 
   /**
    * The device-killed fault: waits for the edit under way, lets a sync start, SIGKILLs the
-   * browser's process group, and after `pauseMs` launches it again on the same profile.
+   * browser's process group, and after `pauseMs` launches it again on the same profile. With
+   * `deleteIndexedDb` (the indexeddb-deleted fault), the profile's IndexedDB is deleted while the
+   * browser is down, and only it: Cache Storage and localStorage stay, as when Chromium does it.
    */
-  async kill(pauseMs: number): Promise<void> {
+  async kill(pauseMs: number, deleteIndexedDb = false): Promise<void> {
     let release!: () => void;
     this.up = new Promise((r) => (release = r));
     try {
@@ -163,6 +180,11 @@ export class BrowserDevice extends ChaosDeviceBase {
       await within(30_000, `${this.label}'s browser closing after SIGKILL`, closed);
       this.context = null;
       await sleep(pauseMs);
+      if (deleteIndexedDb) {
+        rmSync(path.join(this.profile, 'Default', 'IndexedDB'), { recursive: true, force: true });
+        this.storageDeleted += 1;
+        this.deletedBeforeLaunch = true;
+      }
       await within(120_000, `${this.label}'s browser launching again`, this.launch());
     } finally {
       release();
