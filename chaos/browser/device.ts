@@ -57,6 +57,20 @@ function processGroupOf(profile: string): number | null {
   return null;
 }
 
+// If the run dies (a signal, the hard timeout), its browsers die with it and their profiles go.
+const profiles = new Set<string>();
+process.once('exit', () => {
+  for (const profile of profiles) {
+    const group = processGroupOf(profile);
+    try {
+      if (group !== null) process.kill(-group, 'SIGKILL');
+    } catch {
+      // already gone
+    }
+    rmSync(profile, { recursive: true, force: true });
+  }
+});
+
 export class BrowserDevice extends ChaosDeviceBase {
   /** Launches of the browser (the first, then one per kill). */
   launches = 0;
@@ -82,6 +96,7 @@ export class BrowserDevice extends ChaosDeviceBase {
 
   constructor(readonly b: BrowserDeviceOptions) {
     super(b);
+    profiles.add(this.profile);
   }
 
   get offsetMs(): number {
@@ -336,6 +351,7 @@ export class BrowserDevice extends ChaosDeviceBase {
       this.page = null;
       this.context = null;
       rmSync(this.profile, { recursive: true, force: true });
+      profiles.delete(this.profile);
     }
   }
 }
