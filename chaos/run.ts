@@ -9,6 +9,8 @@
 //   --browsers N   how many of the nine devices run the engine in Chromium (2 for --quick, 3 for
 //                  the full run, none for other --changes runs such as prove.ts's variants)
 //   --drain-stall-seconds N   the drain stops after this long without progress (120)
+//   --system-fault-ms N   the mean gap between system faults (500; 2000 for the full run, whose
+//                  hour of Chromium relaunches every few seconds would leave little machine for edits)
 // Exits 1 when anything was lost, duplicated, diverged or stuck (or the run fell short of its
 // targets), 2 when the harness itself failed, 3 at the hard timeout, 4 on a signal.
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
@@ -48,6 +50,8 @@ async function main(): Promise<number> {
   if (!Number.isInteger(browsers) || browsers < 0 || browsers > 9) throw new HarnessError(`--browsers wants an integer from 0 to 9, got ${arg('--browsers')}`);
   const killWeight = arg('--kill-weight') !== undefined ? Number(arg('--kill-weight')) : 1;
   if (!Number.isInteger(killWeight) || killWeight < 0 || killWeight > 20) throw new HarnessError(`--kill-weight wants an integer from 0 to 20, got ${arg('--kill-weight')}`);
+  const systemFaultEveryMs = arg('--system-fault-ms') !== undefined ? Number(arg('--system-fault-ms')) : full ? 2_000 : 500;
+  if (!(systemFaultEveryMs >= 50)) throw new HarnessError(`--system-fault-ms wants a number of at least 50, got ${arg('--system-fault-ms')}`);
   const minFaults = arg('--faults') !== undefined ? Number(arg('--faults')) : full ? 1_000 : targetChanges >= 5_000 ? 200 : 0;
   const out = arg('--out') ?? (quick || arg('--changes') ? mkdtempSync(path.join(os.tmpdir(), 'fieldsync-chaos-')) : path.join(root, 'chaos', 'results'));
   const name = arg('--name') ?? (quick ? 'quick' : arg('--changes') ? 'run' : 'full');
@@ -66,7 +70,7 @@ async function main(): Promise<number> {
     instances: 2,
     devicesPerUser: 3,
     browsers,
-    systemFaultEveryMs: 500,
+    systemFaultEveryMs,
     killWeight: killWeight,
     proxyFaultRate: 0.3,
     tokenTtlSeconds: 20,
