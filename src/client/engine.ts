@@ -470,9 +470,8 @@ export class SyncEngine {
 
   /** Drops an entry: the only way unsynced work leaves the device without reaching the server. */
   async discard(changeId: string): Promise<void> {
-    const entry = await this.db.outbox.where('changeId').equals(changeId).first();
-    await discardEntry(this.db, changeId);
-    if (entry) await this.copied([entry.recordId]);
+    const entry = await discardEntry(this.db, changeId);
+    await this.copied([entry.recordId]);
     await this.refreshCounts();
   }
 

@@ -45,26 +45,27 @@ export async function retryEntry(db: FieldsyncDb, changeId: string, now: number)
 /**
  * The user discards an entry (explicit action: the only way unsynced work is dropped). When the
  * record has no other unsynced work left, it goes back to the server's state (or away, if the
- * server never had it).
+ * server never had it). Returns the entry discarded.
  */
-export async function discardEntry(db: FieldsyncDb, changeId: string): Promise<void> {
-  await db.transaction('rw', [db.outbox, db.records], async () => {
+export async function discardEntry(db: FieldsyncDb, changeId: string): Promise<OutboxEntry> {
+  return db.transaction('rw', [db.outbox, db.records], async () => {
     const e = await db.outbox.where('changeId').equals(changeId).first();
     if (!e) throw new OutboxEntryNotFoundError(changeId);
     if (e.status === 'syncing') throw new OutboxActionError('cannot discard an entry while it is being sent');
     await db.outbox.delete(e.seq);
-    if (!isUnsynced(e.status)) return;
+    if (!isUnsynced(e.status)) return e;
     const rest = await db.outbox.where('recordId').equals(e.recordId).filter((x) => isUnsynced(x.status)).count();
-    if (rest > 0) return;
+    if (rest > 0) return e;
     const rec = await db.records.get(e.recordId);
-    if (!rec) return;
+    if (!rec) return e;
     if (!rec.server) {
       await db.records.delete(rec.id);
-      return;
+      return e;
     }
     const s = rec.server;
     const reverted: LocalRecord = { ...rec, data: s.data, deleted: s.deleted, version: s.version, hlc: s.hlc, updatedBy: s.updatedBy };
     await db.records.put(reverted);
+    return e;
   });
 }
 

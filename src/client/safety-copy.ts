@@ -2,10 +2,10 @@
 // deletes the database by itself (Chromium does when it finds it damaged after a crash) does not
 // take that work with it. Each record with unsynced work (changes not yet settled, or bytes not
 // yet uploaded) has one copy: its changes and the record as the user last saw it; each photo not
-// yet uploaded has a copy of its bytes. Copies are
-// written after each local write commits, and swept once the server holds what they hold. A
-// database that opens new finds the copies and imports them with their ORIGINAL change ids, so
-// the server applies each change once even when an earlier send had already reached it.
+// yet uploaded has a copy of its bytes. Copies are written after each local write commits, and
+// swept once the server holds what they hold. A database that opens new finds the copies and
+// imports them with their ORIGINAL change ids, so the server applies each change once even when
+// an earlier send had already reached it.
 import { isUnsynced } from '@/core/outbox-state';
 import { MediaDataSchema } from '@/protocol';
 import type { CopyStore } from './copy-store';
