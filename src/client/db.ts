@@ -126,6 +126,9 @@ export class FieldsyncDb extends Dexie {
     // [entityId+type+hlc]: an entity's assessments newest or oldest first, read a page at a time
     // for lists of thousands (src/ui/hooks/use-list-query.ts).
     this.version(6).stores({ records: 'id, entityId, type, [entityId+type], [entityId+type+hlc]' });
+    // settledAt: only settled entries (completed, conflict) have it, so pruning reads the
+    // expired ones instead of walking the whole settled history after every run.
+    this.version(7).stores({ outbox: '++seq, &changeId, recordId, status, [status+seq], settledAt' });
   }
 }
 

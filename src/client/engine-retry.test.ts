@@ -188,4 +188,16 @@ describe('engine triggers', () => {
     await started();
     expect(h.engine.store.getState().persisted).toBe(true);
   });
+  it('prunes settled entries past their retention after a run that failed, not only after one that succeeded', async () => {
+    await started({ retentionMs: 60_000 });
+    await h.engine.create({ type: 'assessment', entityId: ENTITY, data: { n: 1 } });
+    await h.idle();
+    expect((await entry()).status).toBe('completed');
+    h.env.time.advance(61_000);
+    h.server.faults.push(fail503);
+    await h.engine.create({ type: 'assessment', entityId: ENTITY, data: { n: 2 } });
+    await h.idle();
+    const left = await h.engine.listOutbox();
+    expect(left.map((e) => [e.data, e.status])).toEqual([[{ n: 2 }, 'failed']]);
+  });
 });

@@ -29,7 +29,7 @@ import { watchMedia } from './media/media-watch';
 import { type Uploader, tusUploader } from './media/tus-upload';
 import { UploadQueue, pruneUploads } from './media/upload-queue';
 import { scanUnsettled } from './outbox-scan';
-import { type StatusCounts, countByStatus, discardEntry, exportUnsynced, listOutbox, pruneSettled, recoverInFlight, retryEntry } from './outbox-queue';
+import { type StatusCounts, countByStatus, countIn, discardEntry, exportUnsynced, listOutbox, pruneSettled, recoverInFlight, retryEntry } from './outbox-queue';
 import { pullAll } from './pull';
 import { pushAll } from './push';
 import { type RestoredWork, SafetyCopy } from './safety-copy';
@@ -151,16 +151,16 @@ export class SyncEngine {
         succeeded: () => this.succeeded(),
         hasToken: () => this.token !== null,
         hasSendable: () => this.hasSendable(),
-        hasWork: async () => {
-          const c = await countByStatus(this.db);
-          return c.pending + c.failed > 0;
-        },
+        hasWork: async () => (await countIn(this.db, ['pending', 'failed'])) > 0,
         probe: () => this.transport.health(),
         publish: (state) => this.publish(state),
         failed: (lastFailure) => this.store.setState({ lastFailure }),
-        settled: () => {
+        settled: async () => {
           this.uploadQueue.kick('periodic');
           void this.copySweep.request();
+          // After every run, not only a successful one: on a link where some request of each run
+          // fails, the settled history would otherwise grow without bound.
+          await pruneSettled(this.db, this.now(), this.retentionMs).catch(() => undefined);
           return this.refreshCounts();
         },
       },
@@ -536,7 +536,6 @@ export class SyncEngine {
   private async succeeded(): Promise<void> {
     const now = this.now();
     await setMeta(this.db, META.lastSyncedAt, now);
-    await pruneSettled(this.db, now, this.retentionMs);
   }
 
   /**

@@ -1,7 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { OutboxActionError } from './errors';
 import type { OutboxEntry } from './db';
-import type { UnsyncedExport } from './outbox-queue';
+import { type UnsyncedExport, pruneSettled } from './outbox-queue';
+import { fakeDb } from './testing/fake-env';
 import { ENTITY, type Harness, OTHER_ENTITY, harness } from './testing/engine-harness';
 
 let h: Harness;
@@ -68,6 +69,23 @@ describe('the sync queue', () => {
     h.env.time.advance(2 * 60 * 1000);
     await h.engine.syncNow();
     expect(await h.engine.listOutbox()).toHaveLength(0);
+  });
+
+  it('prunes only settled entries past the cutoff, whatever else the outbox holds', async () => {
+    const db = fakeDb(`prune-${Math.random()}`);
+    const base = { recordId: 'r', type: 'assessment', entityId: ENTITY, action: 'update', baseVersion: 1, hlc: 'h', data: {}, parentId: null, sent: true, createdAt: 0, updatedAt: 0, attempts: 1, lastError: null };
+    const rows = [
+      { changeId: 'old-completed', status: 'completed', version: 2, settledAt: 100 },
+      { changeId: 'old-conflict', status: 'conflict', winner: 'server', version: 3, settledAt: 200 },
+      { changeId: 'new-completed', status: 'completed', version: 4, settledAt: 1_000 },
+      { changeId: 'pending', status: 'pending', nextAttemptAt: null },
+      { changeId: 'failed', status: 'failed', nextAttemptAt: null },
+      { changeId: 'rejected', status: 'rejected', code: 'VALIDATION' },
+    ];
+    await db.outbox.bulkAdd(rows.map((r) => ({ ...base, ...r }) as unknown as OutboxEntry));
+    expect(await pruneSettled(db, 900, 500)).toBe(2);
+    expect((await db.outbox.orderBy('seq').toArray()).map((e) => e.changeId)).toEqual(['new-completed', 'pending', 'failed', 'rejected']);
+    db.close();
   });
 
   it('exports every unsynced entry with its record as JSON', async () => {

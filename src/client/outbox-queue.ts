@@ -21,6 +21,12 @@ export async function countByStatus(db: FieldsyncDb): Promise<StatusCounts> {
   return Object.fromEntries(SYNC_STATUSES.map((s, i) => [s, counts[i] ?? 0])) as StatusCounts;
 }
 
+/** How many entries are in any of `statuses`: one index count each (a cursor would read every row). */
+export async function countIn(db: FieldsyncDb, statuses: readonly SyncStatus[]): Promise<number> {
+  const counts = await db.transaction('r', db.outbox, () => Promise.all(statuses.map((s) => db.outbox.where('status').equals(s).count())));
+  return counts.reduce((a, b) => a + b, 0);
+}
+
 /**
  * The user retries an entry. A rejected entry gets a new change id: the server remembers its
  * answer per change id, and a rejected change was never applied, so a new id is safe.
@@ -73,9 +79,9 @@ export async function discardEntry(db: FieldsyncDb, changeId: string): Promise<O
 export async function pruneSettled(db: FieldsyncDb, now: number, retentionMs: number): Promise<number> {
   const cutoff = now - retentionMs;
   return db.outbox
-    .where('status')
-    .anyOf(['completed', 'conflict'])
-    .filter((e) => (e.status === 'completed' || e.status === 'conflict') && e.settledAt <= cutoff)
+    .where('settledAt')
+    .belowOrEqual(cutoff)
+    .filter((e) => e.status === 'completed' || e.status === 'conflict')
     .delete();
 }
 

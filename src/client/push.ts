@@ -14,7 +14,7 @@ import { type ChangeInput, type ChangeResult, type PushResponse, type SyncRecord
 import type { FieldsyncDb, LocalRecord, OutboxEntry } from './db';
 import { receiveStamps } from './device';
 import { HttpError, type TransportError, UnauthorizedError } from './errors';
-import { recoverInFlight } from './outbox-queue';
+import { countIn, recoverInFlight } from './outbox-queue';
 import { SCAN_PAGE, scanUnsettled } from './outbox-scan';
 import type { Transport } from './transport';
 
@@ -56,7 +56,7 @@ export async function pushAll(ctx: PushContext, lanes = PUSH_LANES): Promise<{ s
   // One run at a time per device (Web Locks), so nothing is in flight now: whatever is still
   // `syncing` was left by a failure (a crash, a failed store of answers) and goes again.
   await recoverInFlight(db, ctx.now());
-  const total = await db.outbox.where('status').anyOf(['pending', 'failed']).count();
+  const total = await countIn(db, ['pending', 'failed']);
   const run: RunState = { parked: new Set(), isolations: 0 };
   let done = 0;
   ctx.onProgress(done, total);
