@@ -60,6 +60,8 @@ export class FaultProxy {
   /** Requests seen, in all and by method and route ("PATCH media/uploads"). */
   requests = 0;
   readonly byRoute: Record<string, number> = {};
+  /** The answers that reached the devices, by route and status (storms included). */
+  readonly answers: Record<string, number> = {};
 
   constructor(private readonly o: FaultProxyOptions) {
     this.server = http.createServer((req, res) => this.handle(req, res));
@@ -104,10 +106,19 @@ export class FaultProxy {
     this.timers.add(t);
   }
 
+  private routeOf(req: http.IncomingMessage): string {
+    return `${req.method} ${(req.url ?? '').replace(/^\/api\/v1\//, '').split(/[/?]/).slice(0, 2).join('/')}`;
+  }
+
+  private answered(req: http.IncomingMessage, status: number): void {
+    const key = `${this.routeOf(req)} ${status}`;
+    this.answers[key] = (this.answers[key] ?? 0) + 1;
+  }
+
   private choose(req: http.IncomingMessage): ProxyFault | null {
     this.requests += 1;
     const url = req.url ?? '';
-    const route = `${req.method} ${url.replace(/^\/api\/v1\//, '').split(/[/?]/).slice(0, 2).join('/')}`;
+    const route = this.routeOf(req);
     this.byRoute[route] = (this.byRoute[route] ?? 0) + 1;
     if (!this.faultsOn) return null;
     const upload = url.startsWith('/api/v1/media/uploads');
@@ -152,6 +163,7 @@ export class FaultProxy {
       const fault = this.choose(req);
       switch (fault) {
         case 'storm':
+          this.answered(req, this.stormStatus);
           return answer(res, this.stormStatus, this.stormStatus === 503 ? 'UNAVAILABLE' : 'RATE_LIMITED', 'chaos storm', { 'retry-after': '1' });
         case 'drop-request':
           return void req.socket.destroy();
@@ -197,6 +209,7 @@ export class FaultProxy {
         const payload = Buffer.concat(parts);
         out['content-length'] = payload.length;
         if (res.destroyed) return;
+        this.answered(req, upRes.statusCode ?? 502);
         res.writeHead(upRes.statusCode ?? 502, out);
         res.end(payload);
       });

@@ -389,6 +389,7 @@ export async function runChaos(o: RunOptions): Promise<RunResult> {
     for (let round = 0; round < 2; round++) await syncAll('the last pull rounds');
     const drainMs = Date.now() - drainStart;
     o.log(`drained in ${Math.round(drainMs / 1000)} s; requests through the proxy in all: ${JSON.stringify(proxy.byRoute)}`);
+    o.log(`  answers that reached the devices, by route and status: ${JSON.stringify(proxy.answers)}`);
 
     const views: DeviceView[] = [];
     for (const d of devices) views.push({ label: d.label, email: d.o.email, outbox: await d.outbox(), records: await d.records(), uploads: await d.uploads() });

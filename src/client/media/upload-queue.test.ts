@@ -196,6 +196,32 @@ describe('upload queue', () => {
     await idle();
   });
 
+  it('holds every waiting upload, not only the one answered, until the Retry-After of a 429', async () => {
+    await started({ uploadConcurrency: 1 });
+    const ids = [(await attach(5, 'a.jpg')).id, (await attach(6, 'b.jpg')).id, (await attach(7, 'c.jpg')).id];
+    await soon();
+    expect(up.jobs.map((j) => j.job.mediaId)).toEqual([ids[0]]);
+    const t0 = h.env.time.now();
+    up.last().answer({ kind: 'failed', error: 'HTTP 429', retryAfter: 5 });
+    await idle();
+    expect(up.jobs).toHaveLength(1);
+    expect(await upload(ids[1]!)).toMatchObject({ status: 'pending' });
+    h.env.time.advance(4999);
+    await soon();
+    expect(up.jobs).toHaveLength(1);
+    h.env.time.advance(1);
+    await soon();
+    expect(up.jobs).toHaveLength(2);
+    expect(h.env.time.now()).toBe(t0 + 5000);
+    for (let i = 1; i <= 3; i++) {
+      up.jobs[i]!.answer({ kind: 'uploaded' });
+      await soon();
+    }
+    expect(up.jobs.map((j) => j.job.mediaId)).toEqual([ids[0], ids[0], ids[1], ids[2]]);
+    await idle();
+    expect((await h.engine.db.uploads.toArray()).map((r) => r.status)).toEqual(['uploaded', 'uploaded', 'uploaded']);
+  });
+
   it('leaves a rejected upload visible with the reason until the user retries it', async () => {
     await started();
     const rec = await attach();

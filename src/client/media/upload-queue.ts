@@ -10,6 +10,7 @@
 // Every transition goes through src/core/upload-state.ts and is stored in the `uploads` row; a
 // new connectivity episode (start, online, token, manual) refills the retry budget.
 import { type UploadEvent, type UploadPolicy, type UploadState, DEFAULT_UPLOAD_POLICY, isDue, step } from '@/core/upload-state';
+import { backoffDelay } from '@/core/backoff';
 import type { FieldsyncDb, UploadRow } from '../db';
 import type { TimerHandle, Timers } from '../env';
 import { Throttled } from '../throttle';
@@ -54,6 +55,12 @@ export class UploadQueue {
   private pumpAgain = false;
   private waitingForToken = false;
   private retryTimer: TimerHandle | null = null;
+  /**
+   * The server said when to come back (429 or 503 with Retry-After): no upload starts before
+   * then, not only the one it answered; else each waiting photo would ask again in turn. A timer,
+   * not a time of day, so a device clock that jumps cannot stretch the wait.
+   */
+  private serverWait: TimerHandle | null = null;
 
   constructor(private readonly deps: UploadQueueDeps) {}
 
@@ -77,6 +84,7 @@ export class UploadQueue {
     this.active = false;
     if (this.retryTimer !== null) this.deps.timers.clearTimeout(this.retryTimer);
     this.retryTimer = null;
+    this.endServerWait();
     for (const f of this.inFlight.values()) f.abort.abort();
     await this.whenIdle();
   }
@@ -133,6 +141,7 @@ export class UploadQueue {
 
   private async newEpisode(): Promise<void> {
     const { db } = this.deps;
+    this.endServerWait();
     await db.transaction('rw', db.uploads, async () => {
       const failed = await db.uploads.where('status').equals('failed').toArray();
       await db.uploads.bulkPut(failed.map((r) => this.apply(r, { type: 'episode' })));
@@ -162,6 +171,7 @@ export class UploadQueue {
     const limit = this.deps.concurrency ?? DEFAULT_UPLOAD_CONCURRENCY;
     if (!this.active || this.waitingForToken || !this.deps.isOnline() || this.deps.token() === null) return;
     if (this.inFlight.size >= limit) return;
+    if (this.serverWait !== null) return;
     const now = this.deps.now();
     const candidates = (await db.uploads.where('status').anyOf(['pending', 'failed']).toArray())
       .filter((r) => isDue(r, now) && !this.inFlight.has(r.id))
@@ -266,6 +276,21 @@ export class UploadQueue {
       await db.records.update(id, { contentAvailable: true });
     });
     if (outcome.kind === 'uploaded') this.deps.confirmed(id);
+    if (outcome.kind === 'failed' && outcome.retryAfter !== undefined) this.holdFor(backoffDelay(0, 0, outcome.retryAfter));
+  }
+
+  /** No upload starts for `ms`; then the queue looks again. */
+  private holdFor(ms: number): void {
+    this.endServerWait();
+    this.serverWait = this.deps.timers.setTimeout(() => {
+      this.serverWait = null;
+      this.kick('retry');
+    }, ms);
+  }
+
+  private endServerWait(): void {
+    if (this.serverWait !== null) this.deps.timers.clearTimeout(this.serverWait);
+    this.serverWait = null;
   }
 
   /**
