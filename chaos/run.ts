@@ -6,11 +6,11 @@
 //   --changes N   another target of saved changes (shorter or longer runs)
 //   --timeout-minutes N   the hard bound of the whole run (every server and the cluster are stopped)
 //   --photo-rate P   the chance that an edit attaches a photo (0.02)
-//   --browsers N   how many of the nine devices run the engine in Chromium (2 for --quick, 3 for
+//   --browsers N   how many of the nine devices run the engine in Chromium (2 for --quick and
 //                  the full run, none for other --changes runs such as prove.ts's variants)
 //   --drain-stall-seconds N   the drain stops after this long without progress (120)
-//   --system-fault-ms N   the mean gap between system faults (500; 2000 for the full run, whose
-//                  hour of Chromium relaunches every few seconds would leave little machine for edits)
+//   --system-fault-ms N   the mean gap between system faults (500; 4000 for the full run, whose
+//                  half hour of Chromium relaunches every few seconds would leave little machine for edits)
 // Exits 1 when anything was lost, duplicated, diverged or stuck (or the run fell short of its
 // targets), 2 when the harness itself failed, 3 at the hard timeout, 4 on a signal.
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
@@ -46,11 +46,11 @@ async function main(): Promise<number> {
     return prove({ root, seed, say, only: arg('--variant'), out: arg('--out'), changes });
   }
 
-  const browsers = arg('--browsers') !== undefined ? Number(arg('--browsers')) : full ? 3 : quick ? 2 : 0;
+  const browsers = arg('--browsers') !== undefined ? Number(arg('--browsers')) : full || quick ? 2 : 0;
   if (!Number.isInteger(browsers) || browsers < 0 || browsers > 9) throw new HarnessError(`--browsers wants an integer from 0 to 9, got ${arg('--browsers')}`);
   const killWeight = arg('--kill-weight') !== undefined ? Number(arg('--kill-weight')) : 1;
   if (!Number.isInteger(killWeight) || killWeight < 0 || killWeight > 20) throw new HarnessError(`--kill-weight wants an integer from 0 to 20, got ${arg('--kill-weight')}`);
-  const systemFaultEveryMs = arg('--system-fault-ms') !== undefined ? Number(arg('--system-fault-ms')) : full ? 2_000 : 500;
+  const systemFaultEveryMs = arg('--system-fault-ms') !== undefined ? Number(arg('--system-fault-ms')) : full ? 4_000 : 500;
   if (!(systemFaultEveryMs >= 50)) throw new HarnessError(`--system-fault-ms wants a number of at least 50, got ${arg('--system-fault-ms')}`);
   const minFaults = arg('--faults') !== undefined ? Number(arg('--faults')) : full ? 1_000 : targetChanges >= 5_000 ? 200 : 0;
   const out = arg('--out') ?? (quick || arg('--changes') ? mkdtempSync(path.join(os.tmpdir(), 'fieldsync-chaos-')) : path.join(root, 'chaos', 'results'));
