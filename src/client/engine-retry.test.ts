@@ -188,6 +188,7 @@ describe('engine triggers', () => {
     await started();
     expect(h.engine.store.getState().persisted).toBe(true);
   });
+
   it('prunes settled entries past their retention after a run that failed, not only after one that succeeded', async () => {
     await started({ retentionMs: 60_000 });
     await h.engine.create({ type: 'assessment', entityId: ENTITY, data: { n: 1 } });

@@ -17,14 +17,18 @@ export async function listOutbox(db: FieldsyncDb): Promise<OutboxEntry[]> {
 
 /** All counts from one read-only transaction: one snapshot, so an entry moving from pending to syncing meanwhile is never counted twice or missed. */
 export async function countByStatus(db: FieldsyncDb): Promise<StatusCounts> {
-  const counts = await db.transaction('r', db.outbox, () => Promise.all(SYNC_STATUSES.map((s) => db.outbox.where('status').equals(s).count())));
+  const counts = await countEach(db, SYNC_STATUSES);
   return Object.fromEntries(SYNC_STATUSES.map((s, i) => [s, counts[i] ?? 0])) as StatusCounts;
 }
 
-/** How many entries are in any of `statuses`: one index count each (a cursor would read every row). */
+/** How many entries are in any of `statuses`. */
 export async function countIn(db: FieldsyncDb, statuses: readonly SyncStatus[]): Promise<number> {
-  const counts = await db.transaction('r', db.outbox, () => Promise.all(statuses.map((s) => db.outbox.where('status').equals(s).count())));
-  return counts.reduce((a, b) => a + b, 0);
+  return (await countEach(db, statuses)).reduce((a, b) => a + b, 0);
+}
+
+/** One index count per status in one read transaction (a cursor over a range would read every row). */
+function countEach(db: FieldsyncDb, statuses: readonly SyncStatus[]): Promise<number[]> {
+  return db.transaction('r', db.outbox, () => Promise.all(statuses.map((s) => db.outbox.where('status').equals(s).count())));
 }
 
 /**
